@@ -1,0 +1,1 @@
+"""Getting scorecards and history in and out of the store: YAML definitions, CSV actuals."""

@@ -1,0 +1,86 @@
+"""The process's configuration: read once from the environment (and a .env file when present).
+
+Every part of bscbot asks :func:`get_settings` instead of reading ``os.environ`` itself, so a
+value is parsed and validated in one place and a typo in a variable name cannot hide.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///bsc.db"
+
+
+class Settings(BaseSettings):
+    """Environment variables that configure bscbot (upper-case names, as they are set)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=True)
+
+    DATABASE_URL: str = DEFAULT_DATABASE_URL
+    BSC_TIMEZONE: str = "UTC"
+    BSC_ADMINS: Annotated[frozenset[str], NoDecode] = frozenset()
+
+    SLACK_BOT_TOKEN: str | None = None
+    SLACK_SIGNING_SECRET: str | None = None
+    SLACK_APP_TOKEN: str | None = None
+    SLACK_API_URL: str | None = None
+    PORT: int = 3000
+    WEB_CONCURRENCY: int = 1
+    WEB_THREADS: int = 8
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        """Hosting platforms hand out ``postgres://``; SQLAlchemy wants a driver name."""
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @field_validator("BSC_TIMEZONE")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"BSC_TIMEZONE={value!r} is not a known IANA time zone (e.g. Europe/London)"
+            ) from exc
+        return value
+
+    @field_validator("BSC_ADMINS", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> frozenset[str]:
+        if value is None or value == "":
+            return frozenset()
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return frozenset(value)  # type: ignore[arg-type]
+
+    @field_validator("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
+    @classmethod
+    def _refuse_placeholders(cls, value: str | None) -> str | None:
+        if value is not None and value.strip().lower() in {"changeme", "xoxb-your-token", "..."}:
+            raise ValueError("is still a placeholder: paste the value from your Slack app's page")
+        return value or None
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.BSC_TIMEZONE)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once."""
+    return Settings()
+
+
+def reload_settings() -> Settings:
+    """Forget the cached settings (tests and the CLI's ``--database`` option change the env)."""
+    get_settings.cache_clear()
+    return get_settings()
