@@ -237,6 +237,16 @@ def _parse_date(text: str, option: str) -> date:
         raise fail(f"{option} {text!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-23") from None
 
 
+def _register_process_commands() -> None:
+    """The long-running processes; their modules import Slack only when they run."""
+    from bot.cli_serve import serve
+
+    app.command("serve")(serve)
+
+
+_register_process_commands()
+
+
 def main() -> None:
     """Console entry point: turns a database outage into one clear line and exit code 2."""
     try:

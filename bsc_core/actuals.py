@@ -36,12 +36,15 @@ def record_actual(
     value: float,
     note: str | None,
     actor: str,
+    keep_note: bool = False,
 ) -> LogResult:
     """Store ``value`` as the actual of ``kpi`` for ``period`` in the caller's write session.
 
     An identical re-send (same value and note) changes nothing and writes no audit event; a
     different value or note replaces the row in place and the audit event keeps the old one.
-    The row is locked for the transaction (``FOR UPDATE`` on PostgreSQL; SQLite's write
+    With ``keep_note``, a value sent without a note keeps the note already stored (a quick
+    correction from chat should not erase the explanation). The row is locked for the
+    transaction (``FOR UPDATE`` on PostgreSQL; SQLite's write
     transactions are ``BEGIN IMMEDIATE``), so two corrections never both read the same "before".
     """
     text = str(period)
@@ -49,6 +52,8 @@ def record_actual(
         select(Actual).where(Actual.kpi_id == kpi.id, Actual.period == text).with_for_update()
     ).first()
     note = note or None
+    if note is None and keep_note and existing is not None:
+        note = existing.note
     if existing is None:
         row = Actual(
             kpi_id=kpi.id,

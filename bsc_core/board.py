@@ -58,6 +58,8 @@ class KpiRef:
     scorecard_slug: str
     scorecard_name: str
     timezone: str
+    chair: str | None = None
+    channel_id: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -185,6 +187,8 @@ def _to_ref(kpi: Kpi, objective: Objective, perspective: Perspective, card: Scor
         scorecard_slug=card.slug,
         scorecard_name=card.name,
         timezone=card.timezone,
+        chair=card.chair,
+        channel_id=card.channel_id,
     )
 
 

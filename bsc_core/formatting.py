@@ -39,3 +39,38 @@ def format_pct(value: float | None) -> str:
         return "–"
     text = f"{value:+.1f}".rstrip("0").rstrip(".")
     return f"{text}%"
+
+
+STATUS_EMOJI = {
+    "green": "🟢",
+    "amber": "🟡",
+    "red": "🔴",
+    "missing": "⚪",
+    "no_target": "▫️",
+}
+STATUS_WORD = {
+    "green": "green",
+    "amber": "amber",
+    "red": "red",
+    "missing": "missing",
+    "no_target": "no target",
+}
+
+
+def status_badge(status: str) -> str:
+    """An emoji and a word, so the status never rests on colour alone."""
+    return f"{STATUS_EMOJI.get(status, '')} {STATUS_WORD.get(status, status)}".strip()
+
+
+def escape_mrkdwn(text: str | None) -> str:
+    """Escape user text for Slack mrkdwn so ``<!channel>`` or ``<@U…>`` never notify anyone."""
+    if not text:
+        return ""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mention(user_id: str | None) -> str:
+    """A Slack mention for a well-formed user ID; anything else is shown escaped, inert."""
+    if user_id and user_id[:1] in "UW" and user_id.isalnum() and len(user_id) <= 24:
+        return f"<@{user_id}>"
+    return escape_mrkdwn(user_id) or "nobody"

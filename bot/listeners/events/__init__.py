@@ -1,0 +1,23 @@
+"""Events API: the App Home tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.home_refresh import refresh_home
+
+
+def ack_event(ack: Ack) -> None:
+    ack()
+
+
+def publish_home(event: dict[str, Any], client: WebClient) -> None:
+    if event.get("tab", "home") == "home":
+        refresh_home(client, event["user"])
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(ack=ack_event, lazy=[publish_home])

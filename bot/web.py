@@ -1,0 +1,141 @@
+"""The WSGI application of HTTP mode: Slack's requests, a health check, nothing else.
+
+- ``POST /slack/events`` goes to the Bolt App through slack_bolt's WSGI adapter, one URL for
+  slash commands, interactivity and events (as ``manifest.json`` configures them). Bolt
+  checks every request's signature and timestamp before any listener runs: a forged,
+  tampered or replayed (older than 5 minutes) request gets 401.
+- ``GET /healthz`` tells the platform's router and uptime checks whether this process can
+  serve: 200 when the database answers, 503 when it does not, within a few seconds even if
+  the database is unreachable, so a health check never ties up the worker's threads.
+- Anything else is 404. The adapter would also answer other paths itself, but routing here
+  keeps the surface explicit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.middleware.request_verification import RequestVerification
+
+from bsc_core.db import get_store
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+HEALTH_TIMEOUT_SECONDS = 3.0
+
+
+def app_version() -> str:
+    """The installed bscbot version, shown by /healthz so a deploy can be confirmed."""
+    try:
+        return version("bscbot")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def database_ping() -> bool:
+    """Whether the process's store answers now (resolved on each call: tests swap stores)."""
+    return get_store().ping()
+
+
+class HealthProbe:
+    """Runs the database ping with a deadline, one ping at a time.
+
+    A ping against an unreachable host can block for the driver's connect timeout (5 s for
+    PostgreSQL in ``make_engine``) or the pool's wait. The probe gives up after ``timeout``
+    and reports the database as down; concurrent health checks share the ping in flight
+    instead of starting more, so a slow database cannot pile up threads.
+    """
+
+    def __init__(self, ping: Callable[[], bool], *, timeout: float = HEALTH_TIMEOUT_SECONDS):
+        self._ping = ping
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._future: Future[bool] | None = None
+        self._executor: ThreadPoolExecutor | None = None
+
+    def database_ok(self) -> bool:
+        with self._lock:
+            if self._executor is None:
+                # Created on first use, after gunicorn forked the worker.
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
+            if self._future is None or self._future.done():
+                self._future = self._executor.submit(self._ping)
+            future = self._future
+        try:
+            return bool(future.result(timeout=self.timeout))
+        except FutureTimeout:
+            log.warning("database ping took longer than %.1fs; reporting it down", self.timeout)
+            return False
+        except Exception:  # noqa: BLE001 - a failing ping is exactly "database down"
+            log.warning("database ping failed", exc_info=True)
+            return False
+
+
+def _require_request_verification(bolt_app: App) -> None:
+    """Refuse an App built without signature checks: it would run listeners for anyone."""
+    middleware = getattr(bolt_app, "_middleware_list", None)
+    if middleware is not None and not any(isinstance(m, RequestVerification) for m in middleware):
+        raise RuntimeError(
+            "the Bolt App does not verify request signatures; build it with "
+            "signing_secret=... and request_verification_enabled left on"
+        )
+
+
+class WebApp:
+    """The WSGI callable gunicorn serves (see :func:`bot.server.serve_http`)."""
+
+    def __init__(self, bolt_app: App, *, probe: HealthProbe | None = None) -> None:
+        _require_request_verification(bolt_app)
+        self.bolt_app = bolt_app
+        self.slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+        self.probe = probe or HealthProbe(database_ping)
+        self.version = app_version()
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO") or "/"
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == EVENTS_PATH and method == "POST":
+            return self.slack(environ, start_response)
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            return self._health(start_response, head=method == "HEAD")
+        return _respond(start_response, "404 Not Found", {"error": "not_found"})
+
+    def _health(self, start_response: StartResponse, *, head: bool) -> Iterable[bytes]:
+        ok = self.probe.database_ok()
+        body = {"status": "ok" if ok else "unavailable", "database": ok, "version": self.version}
+        status = "200 OK" if ok else "503 Service Unavailable"
+        return _respond(start_response, status, body, head=head)
+
+
+def _respond(
+    start_response: StartResponse, status: str, body: dict[str, Any], *, head: bool = False
+) -> Iterable[bytes]:
+    data = json.dumps(body).encode("utf-8")
+    start_response(
+        status,
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(data))),
+            ("Cache-Control", "no-store"),
+        ],
+    )
+    return [] if head else [data]
+
+
+def create_wsgi_app(bolt_app: App) -> WebApp:
+    """The WSGI application serving ``bolt_app``'s listeners and the health check."""
+    return WebApp(bolt_app)

@@ -1,0 +1,219 @@
+"""The review's images: bowling chart, trends, Pareto and strategy map — at most ten.
+
+Data for the charts comes from the review itself (its history is already loaded), so drawing
+adds no query. Trend charts stay one per KPI while there are only a few; beyond that they are
+combined into small multiples so the whole review stays within ten uploads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from bsc_core.board import KpiRef
+from bsc_core.charts import (
+    BowlingCell,
+    BowlingData,
+    BowlingRow,
+    Chart,
+    MapObjective,
+    ParetoData,
+    StrategyMapData,
+    TrendPoint,
+    TrendSeries,
+    bowling_chart,
+    pareto_chart,
+    strategy_map,
+    trend_chart,
+    trend_small_multiples,
+)
+from bsc_core.periods import Frequency, Period
+from bsc_core.reports.huddle import HuddleData
+from bsc_core.reports.review import TREND_PERIODS, ReviewData, period_for_month
+
+MAX_IMAGES = 10
+#: Up to this many red/amber KPIs get a chart each; more are drawn as small multiples.
+SINGLE_TRENDS = 3
+PER_GRID = 12
+FIXED_IMAGES = 3  # bowling, Pareto, strategy map
+
+
+def bowling_data(data: ReviewData) -> BowlingData:
+    """Rows by perspective (the agenda's order), one cell per month of the year so far.
+
+    A KPI reported more often than monthly shows, in each month, its last period that ended
+    in that month; a quarterly one shows only in the months that close a quarter.
+    """
+    months = data.ytd_months
+    rows: list[BowlingRow] = []
+    for perspective in data.perspectives:
+        for row in sorted(
+            perspective.reds + perspective.ambers + perspective.others,
+            key=lambda r: data.rows.index(r),
+        ):
+            kpi = row.kpi
+            if kpi.frequency is Frequency.HOURLY:
+                continue
+            cells = [_cell(data, kpi, month) for month in months]
+            rows.append(
+                BowlingRow(
+                    perspective=perspective.name,
+                    code=kpi.code,
+                    name=kpi.name,
+                    unit=kpi.unit,
+                    cells=[c for c in cells if c is not None],
+                )
+            )
+    return BowlingData(
+        title=data.scorecard.name,
+        months=[str(m) for m in months],
+        rows=rows,
+    )
+
+
+def _cell(data: ReviewData, kpi: KpiRef, month: Period) -> BowlingCell | None:
+    period = period_for_month(kpi.frequency, month)
+    if not month.contains(period.end_date):
+        return None
+    status = data.history.status_at(kpi, period)
+    return BowlingCell(
+        month=str(month), target=status.target, actual=status.actual, status=status.status.value
+    )
+
+
+def trend_series(data: ReviewData) -> list[TrendSeries]:
+    """Actual against target over the last 12 periods of each red or amber KPI."""
+    series = []
+    for row in data.watch_list():
+        points = [
+            TrendPoint(
+                period=str(s.period), target=s.target, actual=s.actual, status=s.status.value
+            )
+            for s in data.history.series(row.kpi, row.period, TREND_PERIODS)
+        ]
+        series.append(
+            TrendSeries(code=row.kpi.code, name=row.kpi.name, unit=row.kpi.unit, points=points)
+        )
+    return series
+
+
+def pareto_data(data: ReviewData) -> ParetoData:
+    first = data.month.shift(-11)
+    return ParetoData(
+        title=f"Root causes of countermeasures, {first.start:%b %Y} – {data.month.start:%b %Y}",
+        counts=list(data.root_causes),
+    )
+
+
+def strategy_data(data: ReviewData) -> StrategyMapData:
+    return StrategyMapData(
+        title=f"{data.scorecard.name}, {data.month.start:%B %Y}",
+        perspectives=[p.name for p in data.perspectives],
+        objectives=[
+            MapObjective(
+                code=o.code,
+                name=o.name,
+                perspective=o.perspective,
+                status=o.status.value if o.status is not None else None,
+            )
+            for o in data.objectives
+        ],
+        links=list(data.links),
+    )
+
+
+def trend_charts(data: ReviewData, budget: int = MAX_IMAGES - FIXED_IMAGES) -> list[Chart]:
+    """One chart per KPI for a few, small multiples (12 a grid) for more, within ``budget``."""
+    series = trend_series(data)
+    if not series:
+        return []
+    if len(series) <= SINGLE_TRENDS:
+        return [trend_chart(s) for s in series]
+    grids = [series[i : i + PER_GRID] for i in range(0, len(series), PER_GRID)][:budget]
+    month = f"{data.month.start:%B %Y}"
+    return [
+        trend_small_multiples(
+            grid,
+            f"Red and amber KPIs, {month}"
+            + (f" ({index} of {len(grids)})" if len(grids) > 1 else ""),
+        )
+        for index, grid in enumerate(grids, start=1)
+    ]
+
+
+def review_charts(session: Session | None, data: ReviewData) -> list[Chart]:
+    """Every image of the review, in the order they are posted (at most ten).
+
+    ``session`` is accepted for callers that hold one; the review already carries all the
+    data the charts need, so no query is made.
+    """
+    charts = [bowling_chart(bowling_data(data))]
+    charts += trend_charts(data)
+    charts.append(pareto_chart(pareto_data(data)))
+    charts.append(strategy_map(strategy_data(data)))
+    return _unique_names(charts[:MAX_IMAGES])
+
+
+def _unique_names(charts: list[Chart]) -> list[Chart]:
+    seen: dict[str, int] = {}
+    for chart in charts:
+        count = seen.get(chart.filename, 0)
+        seen[chart.filename] = count + 1
+        if count:
+            stem, _, ext = chart.filename.rpartition(".")
+            chart.filename = f"{stem}-{count + 1}.{ext}"
+    return charts
+
+
+def write_preview(
+    kind: str,
+    data: HuddleData | ReviewData,
+    charts: Sequence[Chart],
+    out_dir: Path,
+) -> list[Path]:
+    """Write what would be posted: ``blocks.json``, ``<kind>.md`` and the PNGs into ``out_dir``.
+
+    ``blocks.json`` holds the message as chat.postMessage would send it (text, blocks,
+    metadata) plus the images of its thread with their titles and alt text. Returns the paths.
+    """
+    from bsc_core.reports import render
+
+    if isinstance(data, HuddleData):
+        blocks, text = render.render_huddle_blocks(data), render.huddle_fallback_text(data)
+        markdown = render.render_huddle_markdown(data)
+    else:
+        blocks, text = render.render_review_blocks(data), render.review_fallback_text(data)
+        markdown = render.render_review_markdown(data, charts)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    images = []
+    for chart in charts:
+        path = out_dir / chart.filename
+        path.write_bytes(chart.png())
+        written.append(path)
+        images.append(
+            {"filename": chart.filename, "title": chart.title, "alt_text": chart.alt_text}
+        )
+    message = {
+        "text": text,
+        "blocks": blocks,
+        "metadata": report_metadata(kind, data),
+        "thread_images": images,
+    }
+    blocks_path = out_dir / "blocks.json"
+    blocks_path.write_text(json.dumps(message, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    md_path = out_dir / f"{kind}.md"
+    md_path.write_text(markdown, "utf-8")
+    return [blocks_path, md_path, *written]
+
+
+def report_metadata(kind: str, data: HuddleData | ReviewData) -> dict[str, Any]:
+    """Message metadata that lets the scheduler recognise its own posts by ``key``."""
+    return {
+        "event_type": "bscbot_report",
+        "event_payload": {"kind": kind, "scorecard": data.scorecard.slug, "key": data.key},
+    }

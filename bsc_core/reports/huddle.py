@@ -1,0 +1,152 @@
+"""The one-minute huddle: one scorecard on one local day, bad news first.
+
+Built from the board in a fixed number of queries (the scorecard, its KPIs, their actuals,
+their targets, the open countermeasures), whatever the number of KPIs: the board as of the
+previous huddle and the board as of ``day`` are both computed in memory from one history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session
+
+from bsc_core.board import (
+    HISTORY_PERIODS,
+    KpiRef,
+    KpiStatus,
+    history_window,
+    load_history,
+    load_kpis,
+    status_of,
+)
+from bsc_core.reports.common import (
+    CountermeasureInfo,
+    ScorecardInfo,
+    load_countermeasures,
+    load_scorecard,
+    previous_working_day,
+)
+from bsc_core.status import Status, StatusChange, status_changes
+
+#: The order the headline counts are shown in: bad news first.
+COUNT_ORDER: tuple[Status, ...] = (
+    Status.RED,
+    Status.MISSING,
+    Status.AMBER,
+    Status.GREEN,
+    Status.NO_TARGET,
+)
+
+
+@dataclass(frozen=True)
+class RedKpi:
+    """A red KPI with the countermeasure that answers it (the earliest due open one)."""
+
+    row: KpiStatus
+    countermeasure: CountermeasureInfo | None
+
+    @property
+    def kpi(self) -> KpiRef:
+        return self.row.kpi
+
+
+@dataclass(frozen=True)
+class Change:
+    """A status change since the previous huddle, with the KPI it concerns."""
+
+    change: StatusChange
+    kpi: KpiRef
+    row: KpiStatus
+
+    @property
+    def kind(self) -> str:
+        return self.change.kind
+
+
+@dataclass(frozen=True)
+class MissingGroup:
+    """The KPIs one owner still owes an actual for."""
+
+    owner: str
+    rows: list[KpiStatus]
+
+
+@dataclass(frozen=True)
+class HuddleData:
+    """Everything the huddle shows; ``rows`` is the whole board as of ``day``."""
+
+    scorecard: ScorecardInfo
+    day: date
+    previous_day: date
+    counts: dict[Status, int]
+    changes: list[Change]
+    reds: list[RedKpi]
+    missing: list[MissingGroup]
+    ambers: list[KpiStatus]
+    rows: list[KpiStatus] = field(repr=False)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def key(self) -> str:
+        """The scheduler's idempotency key: one huddle per scorecard and local day."""
+        return f"huddle:{self.scorecard.slug}:{self.day.isoformat()}"
+
+    def changes_of(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+
+def build_huddle(
+    session: Session, *, scorecard_id: int, day: date, previous_day: date | None = None
+) -> HuddleData:
+    """The huddle of one scorecard for the local date ``day``.
+
+    Args:
+        day: the huddle's date in the scorecard's time zone.
+        previous_day: the date of the previous huddle, when a ledger knows it; by default the
+            previous working day (Friday for a Monday).
+    """
+    card = load_scorecard(session, scorecard_id)
+    before_day = previous_day or previous_working_day(day)
+    kpis = load_kpis(session, scorecard_ids=[scorecard_id])
+    window = history_window(kpis, min(before_day, day), HISTORY_PERIODS)
+    history = load_history(session, kpis, since=window)
+    rows = [status_of(kpi, history, day) for kpi in kpis]
+    before = {kpi.code: status_of(kpi, history, before_day).status for kpi in kpis}
+    by_code = {row.kpi.code: row for row in rows}
+    changes = [
+        Change(change=c, kpi=by_code[c.code].kpi, row=by_code[c.code])
+        for c in status_changes(before, {code: row.status for code, row in by_code.items()})
+    ]
+    countermeasures = load_countermeasures(
+        session, scorecard_id=scorecard_id, open_only=True, day=day
+    )
+    answer: dict[int, CountermeasureInfo] = {}
+    for cm in countermeasures:  # ordered by due date: the first one is the most urgent
+        answer.setdefault(cm.kpi_id, cm)
+    reds = [RedKpi(row=r, countermeasure=answer.get(r.kpi.id)) for r in rows if r.status == "red"]
+    # Longest streak first, then the ones nobody answered, then the scorecard's order.
+    order = {row.kpi.id: index for index, row in enumerate(rows)}
+    reds.sort(key=lambda r: (-r.row.streak, r.countermeasure is not None, order[r.kpi.id]))
+    missing: dict[str, list[KpiStatus]] = {}
+    for row in rows:
+        if row.status == Status.MISSING:
+            missing.setdefault(row.kpi.owner, []).append(row)
+    counts = {status: 0 for status in COUNT_ORDER}
+    for row in rows:
+        counts[row.status] += 1
+    return HuddleData(
+        scorecard=card,
+        day=day,
+        previous_day=before_day,
+        counts=counts,
+        changes=changes,
+        reds=reds,
+        missing=[MissingGroup(owner, group) for owner, group in missing.items()],
+        ambers=[r for r in rows if r.status == Status.AMBER],
+        rows=rows,
+    )

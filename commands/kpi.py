@@ -1,0 +1,123 @@
+"""``/kpi``: from the text a person typed to the reply they see.
+
+Each subcommand's handler carries its usage in its docstring's first line, and ``/kpi help``
+is built from those docstrings, so the help cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bsc_core.db import Store
+from commands import kpi_parser as p
+from commands.kpi_views import list_kpis, my_kpis, show_kpi
+from commands.log_actual import FieldError, log_actual
+from commands.lookup import NotFound
+from commands.reply import Caller, Reply
+
+Handler = Callable[..., Reply]
+
+
+def _log(cmd: p.LogActual, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
+    """`/kpi log CODE VALUE [PERIOD] [note…]` — record an actual (default: the last period due)."""
+    try:
+        logged = log_actual(
+            store=store,
+            caller=caller,
+            code=cmd.code,
+            value=cmd.value,
+            period_text=cmd.period_text,
+            note=cmd.note,
+            now=now,
+        )
+    except FieldError as exc:
+        return _problem(exc.message, p.USAGE["log"] if exc.field in ("value", "period") else None)
+    return logged.reply
+
+
+def _list(cmd: p.ListKpis, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
+    """`/kpi list` — every KPI of this channel's scorecard with its status (in a DM: yours)."""
+    return list_kpis(store=store, caller=caller, as_of=now.date() if now else None)
+
+
+def _show(cmd: p.ShowKpi, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
+    """`/kpi show CODE` — a KPI's definition, owner, last 12 periods and countermeasures."""
+    return show_kpi(store=store, code=cmd.code, as_of=now.date() if now else None)
+
+
+def _mine(cmd: p.MyKpis, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
+    """`/kpi mine` — your KPIs, missing actuals first, with a Log button each."""
+    return my_kpis(store=store, caller=caller, as_of=now.date() if now else None)
+
+
+def _help(cmd: p.Help, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
+    """`/kpi help [COMMAND]` — this help."""
+    return help_reply(cmd.topic)
+
+
+HANDLERS: dict[type, Handler] = {
+    p.LogActual: _log,
+    p.ListKpis: _list,
+    p.ShowKpi: _show,
+    p.MyKpis: _mine,
+    p.Help: _help,
+}
+
+
+def help_reply(topic: str | None = None) -> Reply:
+    lines = []
+    for handler in HANDLERS.values():
+        doc = (handler.__doc__ or "").strip().splitlines()[0]
+        usage = doc.split("`")[1] if "`" in doc else ""
+        verb = usage.split()[1] if len(usage.split()) > 1 else ""
+        if topic and verb.rstrip("]").lstrip("[").lower() != topic.lower():
+            continue
+        lines.append(f"• {doc}")
+    if not lines:
+        return help_reply(None)
+    text = "*/kpi* — log and read your scorecard\n" + "\n".join(lines)
+    return Reply(text=text)
+
+
+def _problem(message: str, usage: str | None) -> Reply:
+    text = f"⚠️ {message}"
+    if usage:
+        text += f"\nUsage: `{usage}`"
+    return Reply(text=text + "\nNothing was changed.")
+
+
+def handle_kpi(text: str, *, store: Store, caller: Caller, now: datetime | None = None) -> Reply:
+    """Run one ``/kpi`` command and return the reply (errors become helpful replies)."""
+    try:
+        command = p.parse_kpi(text)
+    except p.UsageError as exc:
+        reply = _problem(exc.message, exc.usage)
+        if exc.usage is None:
+            reply = Reply(text=reply.text + "\n\n" + help_reply().text)
+        return reply
+    handler = HANDLERS.get(type(command))
+    if handler is None:
+        return _problem("that command is not available in this version of bscbot", None)
+    try:
+        return handler(command, store=store, caller=caller, now=now)
+    except NotFound as exc:
+        return _problem(str(exc), None)
+
+
+SLOW_COMMANDS: tuple[type, ...] = ()
+
+
+def is_slow(text: str) -> bool:
+    """Commands that draw charts or call Slack several times run after the ack."""
+    try:
+        return isinstance(p.parse_kpi(text), SLOW_COMMANDS)
+    except p.UsageError:
+        return False
+
+
+def handle_slow_kpi(
+    text: str, *, store: Store, caller: Caller, now: datetime | None = None
+) -> Reply:
+    """Run a command that was acknowledged first (charts, several Slack calls)."""
+    return handle_kpi(text, store=store, caller=caller, now=now)

@@ -1,0 +1,220 @@
+"""Start the real production web stack (``bscbot serve`` → gunicorn → Bolt) in a subprocess.
+
+End-to-end command tests and load tests use it through the ``bot_server`` fixture
+(tests/bot/conftest.py): the bot runs exactly as on a server — its own process, gunicorn's
+gthread worker, the database at ``database_url``, Slack's Web API at the fake's URL — and the
+test talks to it over HTTP with signed requests, as Slack would.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.support.postgres import free_port
+from tests.support.signing import SlackClient
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SECRET = "test-secret"
+BOT_TOKEN = "xoxb-test"
+# Settings a developer's shell might hold that must not leak into the bot under test.
+SCRUBBED_ENV = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_API_URL",
+    "DATABASE_URL",
+    "PORT",
+    "WEB_CONCURRENCY",
+    "WEB_THREADS",
+    "BSC_ADMINS",
+)
+
+
+def serve_command() -> list[str]:
+    """``bscbot serve`` itself once the CLI registers it and ``bot/app.py`` exists; until then
+    the same entry point with a minimal App (tests/bot/serve_without_app.py)."""
+    from bot.cli import app as cli_app
+    from tests.bot.serve_without_app import real_app_available, serve_registered
+
+    script = Path(sys.executable).with_name("bscbot")
+    if real_app_available() and serve_registered(cli_app) and script.exists():
+        return [str(script), "serve"]
+    return [sys.executable, "-m", "tests.bot.serve_without_app", "serve"]
+
+
+class ServerDidNotStart(RuntimeError):
+    """The bot exited or never answered /healthz; the message carries its log."""
+
+
+@dataclass
+class BotServer:
+    """One ``bscbot serve`` process on a free port; start, stop, kill and start it again.
+
+    Args:
+        database_url: the database the bot uses (the test's ``store``).
+        slack_api_url: the fake Slack's base URL (``fake_slack.url``).
+        workdir: where the process runs and writes ``bscbot-serve.log`` (no stray ``.env``).
+        env: extra environment, e.g. ``{"SLACK_SIGNING_SECRET": None}`` to remove a variable.
+    """
+
+    database_url: str
+    slack_api_url: str
+    workdir: Path
+    secret: str = SECRET
+    token: str = BOT_TOKEN
+    workers: int = 1
+    threads: int = 4
+    port: int = field(default_factory=free_port)
+    env: dict[str, str | None] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def client(self) -> SlackClient:
+        """Plays Slack: requests signed with the bot's signing secret."""
+        return SlackClient(self.url, self.secret)
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / "bscbot-serve.log"
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None else None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def environment(self) -> dict[str, str]:
+        """The process's environment: the parent's minus Slack and database settings, plus
+        this server's."""
+        env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
+        env.update(
+            {
+                "DATABASE_URL": self.database_url,
+                "SLACK_API_URL": self.slack_api_url,
+                "SLACK_BOT_TOKEN": self.token,
+                "SLACK_SIGNING_SECRET": self.secret,
+                "PORT": str(self.port),
+                "WEB_CONCURRENCY": str(self.workers),
+                "WEB_THREADS": str(self.threads),
+                "PYTHONPATH": os.pathsep.join(
+                    p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH")) if p
+                ),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        for key, value in self.env.items():
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
+        return env
+
+    def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        """Run ``bscbot serve ARGS`` to completion (for start-up failures)."""
+        return subprocess.run(
+            [*serve_command(), *args],
+            env=self.environment(),
+            cwd=self.workdir,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def start(self, timeout: float = 60) -> BotServer:
+        """Start the process and wait until /healthz answers 200."""
+        if self.running:
+            return self
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                serve_command(),
+                env=self.environment(),
+                cwd=self.workdir,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                # Its own process group, so kill() takes the gunicorn workers down too.
+                start_new_session=True,
+            )
+        self.wait_healthy(timeout)
+        return self
+
+    def wait_healthy(self, timeout: float = 60) -> None:
+        """Poll /healthz until it answers 200; raise with the log if the process dies."""
+        deadline = time.monotonic() + timeout
+        last = "no answer"
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                code = None if self.process is None else self.process.returncode
+                raise ServerDidNotStart(f"bscbot serve exited ({code}):\n{self.log_tail()}")
+            try:
+                response = SlackClient(self.url, self.secret, timeout=5).get("/healthz")
+                if response.status == 200:
+                    return
+                last = f"{response.status} {response.text}"
+            except OSError as exc:
+                last = repr(exc)
+            time.sleep(0.05)
+        self.kill()
+        raise ServerDidNotStart(f"/healthz not 200 after {timeout}s ({last}):\n{self.log_tail()}")
+
+    def stop(self, timeout: float = 30) -> int | None:
+        """SIGTERM (gunicorn's graceful shutdown) and wait; kills if it does not exit."""
+        process = self.process
+        if process is None:
+            return None
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._reap_group()
+        return process.returncode
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group at once, like a crash or an OOM kill."""
+        process = self.process
+        if process is None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=30)
+
+    def restart(self, timeout: float = 60) -> BotServer:
+        """Stop gracefully and start again on the same port and database."""
+        self.stop()
+        self.process = None
+        return self.start(timeout)
+
+    def _reap_group(self) -> None:
+        # Workers of a stopped master exit on their own; make sure none lingers.
+        if self.process is not None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
