@@ -158,3 +158,95 @@ class AuditEvent(SQLModel, table=True):
     before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Schedule(SQLModel, table=True):
+    """When a scorecard's huddle, review or nag round runs; no row means the defaults."""
+
+    __table_args__ = (UniqueConstraint("scorecard_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scorecard_id: int = Field(sa_column=_fk("scorecard.id"))
+    kind: str  # huddle | review | nag
+    enabled: bool = True
+    at: str = "08:45"  # HH:MM, local to ``timezone``
+    days: str = "mon-fri"  # huddle and nag: mon-fri | daily | mon,wed,fri
+    day_of_month: str | None = None  # review: first-workday | 1..28
+    timezone: str | None = None  # None: the scorecard's own
+    updated_by: str | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Delivery(SQLModel, table=True):
+    """The delivery ledger: a scheduled post is claimed here (unique key) before it is sent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)  # e.g. huddle:acme:2026-11-23
+    kind: str
+    scorecard_id: int = Field(sa_column=_fk("scorecard.id"))
+    due_at: datetime
+    status: str = "claimed"  # claimed | posted | failed | skipped
+    claimed_by: str | None = None
+    claimed_at: datetime = Field(default_factory=utcnow)
+    attempts: int = 1
+    channel_id: str | None = None
+    message_ts: str | None = None
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    chair_notified: bool = False
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class NagState(SQLModel, table=True):
+    """Reminders sent about one KPI and period (red without countermeasure, or missing)."""
+
+    __table_args__ = (UniqueConstraint("kpi_id", "period", "reason"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kpi_id: int = Field(sa_column=_fk("kpi.id"))
+    period: str
+    reason: str  # red | missing
+    reminders: int = 0
+    last_sent_on: date | None = None
+    snoozed_until: date | None = None
+    escalated_on: date | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Idea(SQLModel, table=True):
+    """An improvement idea raised by anyone in a scorecard's channel."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    scorecard_id: int = Field(sa_column=_fk("scorecard.id"))
+    kpi_id: int | None = Field(
+        default=None, sa_column=_fk("kpi.id", nullable=True, ondelete="SET NULL")
+    )
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    author: str
+    status: str = "new"  # new | accepted | done | rejected
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+
+class Alert(SQLModel, table=True):
+    """The instant red alert of one KPI and period: the unique key makes it at most one."""
+
+    __table_args__ = (UniqueConstraint("kpi_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kpi_id: int = Field(sa_column=_fk("kpi.id"))
+    period: str
+    status: str = "pending"  # pending | posted | failed
+    channel_id: str | None = None
+    message_ts: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    posted_at: datetime | None = None
+
+
+class SlackUser(SQLModel, table=True):
+    """What we cache about a Slack user (their time zone for quiet hours) and Home refreshes."""
+
+    user_id: str = Field(primary_key=True)
+    tz: str | None = None
+    fetched_at: datetime | None = None
+    home_refreshed_at: datetime | None = None
