@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -42,7 +43,7 @@ db_app = typer.Typer(help="The database: apply migrations.", no_args_is_help=Tru
 app.add_typer(db_app, name="db")
 
 console = Console(width=None if sys.stdout.isatty() else 120)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 CLI_ACTOR = "cli:" + os.environ.get("USER", "operator")
 
 
@@ -67,7 +68,14 @@ def _root(
     )
     if database:
         os.environ["DATABASE_URL"] = database
-    reload_settings()
+    try:
+        reload_settings()
+    except ValidationError as exc:
+        for problem in exc.errors():
+            name = ".".join(str(part) for part in problem["loc"])
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            err.print(f"error: {name} {message}", highlight=False, markup=False)
+        raise typer.Exit(2) from None
 
 
 @db_app.command("upgrade")
@@ -239,9 +247,13 @@ def _parse_date(text: str, option: str) -> date:
 
 def _register_process_commands() -> None:
     """The long-running processes; their modules import Slack only when they run."""
+    from bot.cli_reports import demo, preview, run
     from bot.cli_serve import serve
 
     app.command("serve")(serve)
+    app.command("demo")(demo)
+    app.command("preview")(preview)
+    app.command("run")(run)
 
 
 _register_process_commands()

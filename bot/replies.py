@@ -6,29 +6,67 @@ import logging
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
+from bot.publish import post_report
+from commands import blocks as bk
 from commands.reply import Caller, Reply
 
 log = logging.getLogger(__name__)
 
 
 def deliver(reply: Reply, *, client: WebClient, respond: Respond, caller: Caller) -> None:
-    """Send ``reply`` where the command was typed; files go into the thread of a channel post."""
+    """Send ``reply`` where the command was typed.
+
+    A reply with files becomes a short message with the files in its thread: in the channel
+    when it is meant for everyone there, otherwise in the person's DM with the bot, with a
+    link in the ephemeral answer.
+    """
     if not reply.files:
         respond(**reply.as_message(), replace_original=False)
         return
-    from bot.publish import upload_files
-
-    if reply.visibility == "in_channel" and caller.channel_id and not caller.in_dm:
-        posted = client.chat_postMessage(
-            channel=caller.channel_id, text=reply.text, blocks=reply.blocks
+    blocks = reply.blocks or [bk.section(reply.text)]
+    in_channel = reply.visibility == "in_channel" and caller.channel_id and not caller.in_dm
+    try:
+        channel = (
+            caller.channel_id
+            if in_channel
+            else client.conversations_open(users=caller.user_id)["channel"]["id"]
         )
-        upload_files(client, channel=caller.channel_id, thread_ts=posted["ts"], files=reply.files)
+        result = post_report(
+            client, channel=str(channel), text=reply.text, blocks=blocks, charts=reply.files
+        )  # type: ignore[arg-type]
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        log.warning("could not post a reply with files in %s: %s", caller.channel_id, error)
+        hint = (
+            " Invite the bot to this channel (`/invite @bscbot`) and try again."
+            if error
+            in (
+                "not_in_channel",
+                "channel_not_found",
+            )
+            else ""
+        )
+        respond(
+            text=f"⚠️ Could not post the picture here ({error}).{hint}",
+            response_type="ephemeral",
+            replace_original=False,
+        )
         return
-    dm = client.conversations_open(users=caller.user_id)["channel"]["id"]
-    posted = client.chat_postMessage(channel=dm, text=reply.text, blocks=reply.blocks)
-    upload_files(client, channel=dm, thread_ts=posted["ts"], files=reply.files)
-    link = client.chat_getPermalink(channel=dm, message_ts=posted["ts"]).get("permalink")
-    respond(
-        text=f"{reply.text}\nSent to you: {link}", response_type="ephemeral", replace_original=False
-    )
+    if result.upload_error:
+        respond(
+            text="⚠️ The message is posted but the picture could not be attached "
+            f"({result.upload_error}).",
+            response_type="ephemeral",
+            replace_original=False,
+        )
+    if not in_channel:
+        link = client.chat_getPermalink(channel=result.channel, message_ts=result.ts).get(
+            "permalink"
+        )
+        respond(
+            text=f"{reply.text}\nHere it is: {link}",
+            response_type="ephemeral",
+            replace_original=False,
+        )

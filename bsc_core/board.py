@@ -198,6 +198,7 @@ def load_kpis(
     scorecard_ids: Sequence[int] | None = None,
     owner: str | None = None,
     codes: Iterable[str] | None = None,
+    kpi_ids: Iterable[int] | None = None,
     active_only: bool = True,
 ) -> list[KpiRef]:
     """KPIs in scorecard, perspective and code order, in one query."""
@@ -213,6 +214,8 @@ def load_kpis(
         query = query.where(Kpi.owner == owner)
     if codes is not None:
         query = query.where(col(Kpi.code_key).in_([c.upper() for c in codes]))
+    if kpi_ids is not None:
+        query = query.where(col(Kpi.id).in_(list(kpi_ids)))
     if active_only:
         query = query.where(Kpi.active == True)  # noqa: E712 - SQL expression
     query = query.order_by(

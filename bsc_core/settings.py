@@ -49,7 +49,7 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(
-                f"BSC_TIMEZONE={value!r} is not a known IANA time zone (e.g. Europe/London)"
+                f"{value!r} is not a known IANA time zone (e.g. Europe/London)"
             ) from exc
         return value
 

@@ -11,6 +11,10 @@ from datetime import datetime
 
 from bsc_core.db import Store
 from commands import kpi_parser as p
+from commands.alerts import handle_alerts
+from commands.countermeasures import open_form_reply
+from commands.ideas import ideas_list, new_idea
+from commands.kpi_charts import pace_reply, quad_reply
 from commands.kpi_views import list_kpis, my_kpis, show_kpi
 from commands.log_actual import FieldError, log_actual
 from commands.lookup import NotFound
@@ -51,6 +55,36 @@ def _mine(cmd: p.MyKpis, *, store: Store, caller: Caller, now: datetime | None) 
     return my_kpis(store=store, caller=caller, as_of=now.date() if now else None)
 
 
+def _idea(cmd: p.NewIdea, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
+    """`/kpi idea [CODE] TEXT` — raise an improvement idea on this channel's board."""
+    return new_idea(cmd, store=store, caller=caller)
+
+
+def _ideas(cmd: p.ListIdeas, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
+    """`/kpi ideas` — the board's ideas; the chair accepts, completes or rejects them."""
+    return ideas_list(store=store, caller=caller)
+
+
+def _alerts(cmd: p.Alerts, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
+    """`/kpi alerts [on|off]` — show or switch instant red alerts for this channel (chair)."""
+    return handle_alerts(cmd.enabled, store=store, caller=caller)
+
+
+def _quad(cmd: p.Quad, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
+    """`/kpi quad CODE [PERIOD]` — trend, root causes, action plan and summary in one picture."""
+    return quad_reply(cmd, store=store, caller=caller, now=now)
+
+
+def _pace(cmd: p.Pace, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
+    """`/kpi pace CODE` — today's hourly pace of an hourly KPI against its plan."""
+    return pace_reply(cmd, store=store, caller=caller, now=now)
+
+
+def _cm(cmd: p.Countermeasures, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
+    """`/kpi cm [CODE]` — file a countermeasure for a red KPI; alone: your open ones, to close."""
+    return open_form_reply(cmd, store=store, caller=caller, now=now)
+
+
 def _help(cmd: p.Help, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
     """`/kpi help [COMMAND]` — this help."""
     return help_reply(cmd.topic)
@@ -61,6 +95,12 @@ HANDLERS: dict[type, Handler] = {
     p.ListKpis: _list,
     p.ShowKpi: _show,
     p.MyKpis: _mine,
+    p.Countermeasures: _cm,
+    p.Quad: _quad,
+    p.Pace: _pace,
+    p.NewIdea: _idea,
+    p.ListIdeas: _ideas,
+    p.Alerts: _alerts,
     p.Help: _help,
 }
 
@@ -105,7 +145,7 @@ def handle_kpi(text: str, *, store: Store, caller: Caller, now: datetime | None 
         return _problem(str(exc), None)
 
 
-SLOW_COMMANDS: tuple[type, ...] = ()
+SLOW_COMMANDS: tuple[type, ...] = (p.Quad, p.Pace)
 
 
 def is_slow(text: str) -> bool:

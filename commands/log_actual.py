@@ -13,10 +13,11 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from bsc_core.actuals import LogResult, record_actual
+from bsc_core.alerts import alerts_enabled, claim_alert, turned_red
 from bsc_core.board import KpiRef
 from bsc_core.db import Store
 from bsc_core.formatting import escape_mrkdwn, format_number, format_pct, status_badge
-from bsc_core.models import Target
+from bsc_core.models import Kpi, Target
 from bsc_core.periods import EXPECTED_FORM, Frequency, Period, PeriodError, latest_ended
 from bsc_core.status import Status, evaluate, variance_pct
 from commands.access import may_log, not_yours
@@ -49,6 +50,7 @@ class Logged:
     status_before: Status | None
     status_after: Status
     reply: Reply
+    alert_claimed: bool = False
 
 
 def default_period(kpi: KpiRef, now: datetime) -> Period:
@@ -141,9 +143,7 @@ def log_actual(
     if note and len(note) > MAX_NOTE:
         raise FieldError("note", f"the note has {len(note)} characters; keep it under {MAX_NOTE}")
 
-    def work(session: Session) -> tuple[LogResult, float | None]:
-        from bsc_core.models import Kpi
-
+    def work(session: Session) -> tuple[LogResult, float | None, bool]:
         row = session.get(Kpi, kpi.id)
         assert row is not None
         result = record_actual(
@@ -155,22 +155,35 @@ def log_actual(
             actor=caller.user_id,
             keep_note=True,
         )
-        return result, target_for(session, kpi, period)
+        target = target_for(session, kpi, period)
+        before, after = _statuses(kpi, result, number, target)
+        alert = False
+        if turned_red(before, after):
+            enabled, channel = alerts_enabled(session, kpi.id)
+            if enabled and channel:
+                alert = claim_alert(
+                    session=session, kpi_id=kpi.id, period=str(period), channel_id=channel
+                )
+        return result, target, alert
 
-    result, target = store.run(work)
-    before = (
-        None
-        if result.previous_value is None
-        else evaluate(
-            actual=result.previous_value,
-            target=target,
-            direction=kpi.direction,
-            tolerance=kpi.tolerance,
-        )
-    )
-    after = evaluate(actual=number, target=target, direction=kpi.direction, tolerance=kpi.tolerance)
+    result, target, alert = store.run(work)
+    before, after = _statuses(kpi, result, number, target)
     reply = Reply(text=_confirmation(kpi, period, result, number, target, after))
-    return Logged(kpi, period, result, target, before, after, reply)
+    return Logged(kpi, period, result, target, before, after, reply, alert)
+
+
+def _statuses(
+    kpi: KpiRef, result: LogResult, value: float, target: float | None
+) -> tuple[Status | None, Status]:
+    """The KPI's status for the period before and after this log."""
+
+    def of(number: float) -> Status:
+        return evaluate(
+            actual=number, target=target, direction=kpi.direction, tolerance=kpi.tolerance
+        )
+
+    before = None if result.previous_value is None else of(result.previous_value)
+    return before, of(value)
 
 
 def _confirmation(

@@ -21,6 +21,10 @@ class ReplyFile:
     title: str
     alt_text: str
 
+    def png(self) -> bytes:
+        """The bytes to upload (the same shape as a chart, so one upload path serves both)."""
+        return self.content
+
 
 @dataclass(frozen=True)
 class Reply:

@@ -37,15 +37,11 @@ SCRUBBED_ENV = (
 
 
 def serve_command() -> list[str]:
-    """``bscbot serve`` itself once the CLI registers it and ``bot/app.py`` exists; until then
-    the same entry point with a minimal App (tests/bot/serve_without_app.py)."""
-    from bot.cli import app as cli_app
-    from tests.bot.serve_without_app import real_app_available, serve_registered
-
+    """``bscbot serve`` as installed by ``pip install -e .`` (the console script)."""
     script = Path(sys.executable).with_name("bscbot")
-    if real_app_available() and serve_registered(cli_app) and script.exists():
+    if script.exists():
         return [str(script), "serve"]
-    return [sys.executable, "-m", "tests.bot.serve_without_app", "serve"]
+    return [sys.executable, "-c", "from bot.cli import main; main()", "serve"]
 
 
 class ServerDidNotStart(RuntimeError):

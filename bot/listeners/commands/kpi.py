@@ -12,8 +12,11 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.alerts import post_pending_alerts
 from bot.home_refresh import refresh_home
+from bot.listeners.actions.nag_buttons import open_cm_form
 from bot.listeners.support import caller_from, safely
+from bot.users import name_resolver
 from bsc_core.db import get_store
 from commands import kpi_parser
 from commands.kpi import handle_kpi, handle_slow_kpi, is_slow
@@ -39,7 +42,9 @@ def kpi_after(command: dict[str, Any], client: WebClient, respond: Respond) -> N
         from bot.replies import deliver
 
         reply = safely(
-            lambda: handle_slow_kpi(text, store=get_store(), caller=caller),
+            lambda: handle_slow_kpi(
+                text, store=get_store(), caller=caller, name_of=name_resolver(client)
+            ),
             context=f"/kpi {text[:40]!r}",
         )
         deliver(reply, client=client, respond=respond, caller=caller)
@@ -49,4 +54,7 @@ def kpi_after(command: dict[str, Any], client: WebClient, respond: Respond) -> N
     except kpi_parser.UsageError:
         return
     if isinstance(parsed, kpi_parser.LogActual):
+        post_pending_alerts(client, get_store())
         refresh_home(client, caller.user_id)
+    elif isinstance(parsed, kpi_parser.Countermeasures) and parsed.code:
+        open_cm_form(command, client, parsed.code)

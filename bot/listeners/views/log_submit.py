@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.alerts import post_pending_alerts
 from bot.home_refresh import refresh_home
 from bot.listeners.support import caller_from, failure_reply
 from bot.views.log_modal import channel_of, confirmation_view, submitted_values
@@ -44,6 +45,7 @@ def log_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
 
 
 def refresh_after_log(body: dict[str, Any], client: WebClient) -> None:
+    post_pending_alerts(client, get_store())
     refresh_home(client, caller_from(body).user_id)
 
 

@@ -1,0 +1,47 @@
+"""Posting the instant red alerts that logging claimed (after the ack, never before it)."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bsc_core.alerts import mark_alert, take_pending
+from bsc_core.db import DatabaseUnavailable, Store
+from commands.alerts import alert_message
+
+log = logging.getLogger(__name__)
+
+
+def post_pending_alerts(client: WebClient, store: Store) -> int:
+    """Post every pending alert once; returns how many were posted."""
+    try:
+        with store.write() as session:
+            pending = take_pending(session)
+    except DatabaseUnavailable as exc:
+        log.warning("alerts not posted now (database): %s", exc)
+        return 0
+    posted = 0
+    for alert in pending:
+        with store.read() as session:
+            message = alert_message(session, alert)
+        if message is None:
+            with store.write() as session:
+                mark_alert(session, alert_id=alert.id, status="failed")
+            continue
+        try:
+            response = client.chat_postMessage(
+                channel=alert.channel_id, text=message.text, blocks=message.blocks
+            )
+        except SlackApiError as exc:
+            log.warning(
+                "alert %s to %s failed: %s", alert.id, alert.channel_id, exc.response.get("error")
+            )
+            with store.write() as session:
+                mark_alert(session, alert_id=alert.id, status="failed")
+            continue
+        with store.write() as session:
+            mark_alert(session, alert_id=alert.id, status="posted", ts=response.get("ts"))
+        posted += 1
+    return posted

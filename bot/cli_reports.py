@@ -1,0 +1,156 @@
+"""``bscbot preview``, ``bscbot run`` and ``bscbot demo``: the reports without (or with) Slack.
+
+``preview`` writes what would be posted, ``run`` posts it now through the same code the
+scheduler and the slash commands use, and ``demo`` builds a whole example scorecard with a
+year of history in a throw-away SQLite database and writes a page showing its reports.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from bsc_core.board import local_today
+from bsc_core.db import DatabaseUnavailable, Store, get_store
+from bsc_core.periods import PeriodError
+from bsc_core.reports.common import ReportError
+from bsc_core.reports.prepare import PreparedReport, parse_month, prepare_huddle, prepare_review
+
+console = Console(width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True)
+
+
+class ReportKind(StrEnum):
+    HUDDLE = "huddle"
+    REVIEW = "review"
+
+
+KindArg = Annotated[ReportKind, typer.Argument(help="huddle or review.")]
+ScorecardOpt = Annotated[str, typer.Option("--scorecard", "-s", help="The scorecard's slug.")]
+DateOpt = Annotated[
+    str | None,
+    typer.Option("--date", help="Huddle date YYYY-MM-DD (default: today in the scorecard's zone)."),
+]
+MonthOpt = Annotated[
+    str | None,
+    typer.Option("--month", help="Review month YYYY-MM (default: the month that ended last)."),
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(1)
+
+
+def _prepare(
+    store: Store, kind: ReportKind, scorecard: str, day: str | None, month: str | None
+) -> PreparedReport:
+    try:
+        with store.read() as session:
+            if kind is ReportKind.HUDDLE:
+                when = date.fromisoformat(day) if day else None
+                return prepare_huddle(session, scorecard_slug=scorecard, day=when)
+            period = parse_month(month) if month else None
+            return prepare_review(session, scorecard_slug=scorecard, month=period)
+    except ValueError as error:  # ReportError, PeriodError, a bad --date
+        if isinstance(error, ReportError | PeriodError):
+            raise _fail(str(error)) from None
+        raise _fail(f"--date must be YYYY-MM-DD, not {day!r}") from None
+    except DatabaseUnavailable as error:
+        raise _fail(f"the database did not answer: {error}") from None
+
+
+def preview(
+    kind: KindArg,
+    scorecard: ScorecardOpt,
+    date: DateOpt = None,  # noqa: A002 - the option is --date
+    month: MonthOpt = None,
+    out: Annotated[Path, typer.Option("--out", help="Directory to write into.")] = Path("preview"),
+) -> None:
+    """Write what a huddle or review would post: blocks.json, a Markdown file and the PNGs."""
+    report = _prepare(get_store(), kind, scorecard, date, month)
+    paths = report.write(out)
+    console.print(f"{kind.value} {report.key}: wrote {len(paths)} files to {out}/")
+
+
+def run(
+    kind: KindArg,
+    scorecard: ScorecardOpt,
+    date: DateOpt = None,  # noqa: A002 - the option is --date
+    month: MonthOpt = None,
+) -> None:
+    """Post a huddle or review to the scorecard's channel now (what the scheduler runs)."""
+    from bot.publish import post_prepared
+    from bot.slack_client import get_client
+
+    if not os.environ.get("SLACK_BOT_TOKEN"):
+        raise _fail("SLACK_BOT_TOKEN is not set: export the bot token (xoxb-…) to post to Slack")
+    report = _prepare(get_store(), kind, scorecard, date, month)
+    try:
+        result = post_prepared(get_client(), report)
+    except ReportError as error:
+        raise _fail(str(error)) from None
+    line = f"posted {report.key} to {result.channel} (ts {result.ts})"
+    if report.charts:
+        line += f", {result.uploaded} image(s) in the thread"
+    console.print(line)
+    if result.upload_error:
+        err.print(f"[yellow]warning:[/yellow] the charts were not uploaded: {result.upload_error}")
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Directory for the demo.")] = Path("demo"),
+    today: Annotated[
+        str | None, typer.Option("--today", help="Pretend today is YYYY-MM-DD (reproducible).")
+    ] = None,
+) -> None:
+    """Build the example scorecards with a year of history and write their reports' previews.
+
+    Uses a fresh SQLite database inside the output directory (``bsc.db``, replaced on each
+    run) whatever DATABASE_URL says, so it never touches a real store.
+    """
+    from bsc_core.demo import EXAMPLE_FILE, generate_demo
+    from bsc_core.demo_site import DemoMessage, write_index
+    from bsc_core.imports.scorecard_file import load_scorecard_file
+
+    out.mkdir(parents=True, exist_ok=True)
+    database = out / "bsc.db"
+    for leftover in (database, out / "bsc.db-wal", out / "bsc.db-shm"):
+        leftover.unlink(missing_ok=True)
+    store = Store(f"sqlite:///{database.resolve()}")
+    spec = load_scorecard_file(EXAMPLE_FILE)[0]
+    slug = spec.slug
+    try:
+        day = date.fromisoformat(today) if today else local_today(spec.timezone)
+        summary = generate_demo(store, today=day)
+        with store.read() as session:
+            huddle = prepare_huddle(session, scorecard_slug=slug, day=day)
+            review = prepare_review(session, scorecard_slug=slug)
+        messages = []
+        for report in (huddle, review):
+            folder = out / report.kind
+            report.write(folder)
+            messages.append(
+                DemoMessage(
+                    title=report.key,
+                    blocks=report.blocks,
+                    images=[(f"{report.kind}/{c.filename}", c.alt_text) for c in report.charts],
+                    markdown_link=f"{report.kind}/{report.kind}.md",
+                    blocks_link=f"{report.kind}/blocks.json",
+                )
+            )
+        index = write_index(out, messages, title=f"{slug} — bscbot demo")
+    finally:
+        store.dispose()
+    console.print(
+        f"demo: {summary.actuals} actuals and {summary.countermeasures} countermeasures "
+        f"in {database}"
+    )
+    console.print(f"open {index.resolve()}")

@@ -1,0 +1,153 @@
+"""Posting a report: the parent message first, then its charts in the thread, in one upload.
+
+Order matters: ``files_upload_v2`` does not return the ts of the message it creates and the
+share can appear late, so the text goes out first with ``chat.postMessage`` and the images
+follow with ``thread_ts`` set to its ts. The retired ``files.upload`` is never used. An upload
+that fails (most often ``not_in_channel``: a bot may post to a public channel it never
+joined, but not share files there) is retried once after ``conversations.join``; if it still
+fails the error is recorded and the post itself still counts as done — the channel has its
+report, only the pictures are missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bsc_core.charts import Chart
+from bsc_core.db import Store
+from bsc_core.periods import Period
+from bsc_core.reports.common import ReportError
+from bsc_core.reports.prepare import PreparedReport, prepare_huddle, prepare_review
+
+log = logging.getLogger(__name__)
+
+#: Slack shares at most ten files in one completion call; a review is built to fit.
+MAX_UPLOADS = 10
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """What happened: the parent's ts and channel, and how the thread's upload went."""
+
+    ts: str
+    channel: str
+    uploaded: int = 0
+    upload_error: str | None = None
+
+
+def _error_code(error: SlackClientError) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or error)
+    return str(error)
+
+
+def post_report(
+    client: WebClient,
+    *,
+    channel: str,
+    text: str,
+    blocks: list[dict[str, Any]],
+    metadata: dict[str, Any] | None = None,
+    charts: Sequence[Chart] = (),
+    thread_note: str | None = None,
+) -> PostResult:
+    """Post ``blocks`` to ``channel`` and the ``charts`` (≤ 10) into its thread.
+
+    Raises ``SlackApiError`` only when the parent message itself cannot be posted.
+    """
+    kwargs: dict[str, Any] = {"channel": channel, "text": text, "blocks": blocks}
+    if metadata is not None:
+        kwargs["metadata"] = metadata
+    response = client.chat_postMessage(**kwargs, unfurl_links=False, unfurl_media=False)
+    ts = str(response["ts"])
+    channel_id = str(response.get("channel") or channel)
+    if not charts:
+        return PostResult(ts=ts, channel=channel_id)
+    if len(charts) > MAX_UPLOADS:
+        log.warning("report has %d charts; only the first %d are posted", len(charts), MAX_UPLOADS)
+    uploads = [
+        {
+            "content": chart.png(),
+            "filename": chart.filename,
+            "title": chart.title,
+            "alt_txt": chart.alt_text,
+        }
+        for chart in charts[:MAX_UPLOADS]
+    ]
+
+    def upload() -> None:
+        client.files_upload_v2(
+            file_uploads=uploads, channel=channel_id, thread_ts=ts, initial_comment=thread_note
+        )
+
+    try:
+        upload()
+    except SlackClientError as error:
+        code = _error_code(error)
+        if code != "not_in_channel":
+            log.warning("chart upload to %s failed: %s", channel_id, code)
+            return PostResult(ts=ts, channel=channel_id, upload_error=code)
+        try:
+            client.conversations_join(channel=channel_id)
+            upload()
+        except SlackClientError as retry_error:
+            code = _error_code(retry_error)
+            log.warning("chart upload to %s failed after joining: %s", channel_id, code)
+            return PostResult(ts=ts, channel=channel_id, upload_error=code)
+    return PostResult(ts=ts, channel=channel_id, uploaded=len(uploads))
+
+
+def post_prepared(
+    client: WebClient, report: PreparedReport, *, channel: str | None = None
+) -> PostResult:
+    """Post a prepared report to ``channel`` or, by default, its scorecard's channel."""
+    target = channel or report.channel_id
+    if not target:
+        raise ReportError(
+            f"scorecard {report.data.scorecard.slug!r} has no channel; set `channel:` in its YAML"
+        )
+    note = "Charts for this review: bowling chart, trends, root causes and strategy map."
+    return post_report(
+        client,
+        channel=target,
+        text=report.text,
+        blocks=report.blocks,
+        metadata=report.metadata,
+        charts=report.charts,
+        thread_note=note if report.charts else None,
+    )
+
+
+def publish_huddle(
+    client: WebClient,
+    store: Store,
+    *,
+    scorecard_slug: str,
+    day: date | None = None,
+    channel: str | None = None,
+) -> PostResult:
+    """Build and post the huddle of ``scorecard_slug`` for ``day`` (default: today there)."""
+    with store.read() as session:
+        report = prepare_huddle(session, scorecard_slug=scorecard_slug, day=day)
+    return post_prepared(client, report, channel=channel)
+
+
+def publish_review(
+    client: WebClient,
+    store: Store,
+    *,
+    scorecard_slug: str,
+    month: Period | None = None,
+    channel: str | None = None,
+) -> PostResult:
+    """Build, chart and post the review of ``scorecard_slug`` (default: last month)."""
+    with store.read() as session:
+        report = prepare_review(session, scorecard_slug=scorecard_slug, month=month)
+    return post_prepared(client, report, channel=channel)

@@ -1,0 +1,95 @@
+"""The demo: a year of plausible data, and a page that shows its reports with their images."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import typer
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from bot.cli_reports import demo, preview
+from bsc_core.board import board, find_scorecard
+from bsc_core.db import Store
+from bsc_core.demo import generate_demo
+from bsc_core.models import Countermeasure
+from bsc_core.status import Status
+
+TODAY = date(2026, 11, 23)
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    app.command("demo")(demo)
+    app.command("preview")(preview)
+    return app
+
+
+def test_demo_data_has_streak_recovery_missing_and_countermeasures(store: Store) -> None:
+    summary = generate_demo(store, today=TODAY)
+    assert summary.scorecards == ["acme", "acme-plant"]
+    with store.read() as session:
+        card = find_scorecard(session, "acme")
+        assert card is not None and card.id is not None
+        rows = {r.kpi.code: r for r in board(session, scorecard_ids=[card.id], as_of=TODAY)}
+        cms = session.exec(select(Countermeasure)).all()
+    assert rows["MRR"].status == Status.RED and rows["MRR"].streak == 3
+    assert rows["OTD"].status == Status.GREEN
+    assert [c for c, r in rows.items() if r.status == Status.MISSING] == [summary.missing]
+    assert {s for r in rows.values() for s in [r.status]} >= {Status.GREEN, Status.AMBER}
+    assert any(c.status == "open" and c.due_date and c.due_date < TODAY for c in cms)
+    assert {c.status for c in cms} == {"open", "done"}
+
+
+def test_demo_is_deterministic(tmp_path: Path) -> None:
+    contents = []
+    for name in ("a", "b"):
+        store = Store(f"sqlite:///{tmp_path}/{name}.db")
+        generate_demo(store, today=TODAY)
+        with store.read() as session:
+            contents.append(
+                [(c.kpi_id, c.period, c.root_cause) for c in session.exec(select(Countermeasure))]
+            )
+        store.dispose()
+    assert contents[0] == contents[1]
+
+
+def test_demo_command_writes_previews_and_an_index_with_existing_images(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(_app(), ["demo", "--out", str(out), "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    assert "index.html" in result.output
+    assert (out / "bsc.db").exists()
+    for kind in ("huddle", "review"):
+        assert (out / kind / "blocks.json").exists() and (out / kind / f"{kind}.md").exists()
+    page = (out / "index.html").read_text("utf-8")
+    images = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', page)
+    assert 4 <= len(images) <= 10
+    for src, alt in images:
+        assert not src.startswith("/") and (out / src).read_bytes().startswith(b"\x89PNG")
+        assert alt
+    assert '<span class="mention">@U0CFO0001</span>' in page
+    assert "<b>MRR</b>" in page and "Huddle · Acme Corp" in page
+
+    # A second run starts again from a fresh database.
+    again = CliRunner().invoke(_app(), ["demo", "--out", str(out), "--today", "2026-11-23"])
+    assert again.exit_code == 0, again.output
+
+    previews = tmp_path / "preview"
+    result = CliRunner(env={"DATABASE_URL": f"sqlite:///{out}/bsc.db"}).invoke(
+        _app(),
+        [
+            "preview",
+            "huddle",
+            "--scorecard",
+            "acme",
+            "--date",
+            "2026-11-23",
+            "--out",
+            str(previews),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (previews / "huddle.md").read_text("utf-8").startswith("# Huddle · Acme Corp")
