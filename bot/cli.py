@@ -249,8 +249,10 @@ def _register_process_commands() -> None:
     """The long-running processes; their modules import Slack only when they run."""
     from bot.cli_reports import demo, preview, run
     from bot.cli_serve import serve
+    from scheduler.cli_clock import clock
 
     app.command("serve")(serve)
+    app.command("clock")(clock)
     app.command("demo")(demo)
     app.command("preview")(preview)
     app.command("run")(run)

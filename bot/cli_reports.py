@@ -12,7 +12,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -133,19 +133,24 @@ def demo(
         with store.read() as session:
             huddle = prepare_huddle(session, scorecard_slug=slug, day=day)
             review = prepare_review(session, scorecard_slug=slug)
+            plant = [
+                prepare_huddle(session, scorecard_slug=s.slug, day=day)
+                for s in load_scorecard_file(EXAMPLE_FILE)[1:]
+            ]
         messages = []
-        for report in (huddle, review):
-            folder = out / report.kind
+        for report in (huddle, review, *plant):
+            folder = out / report.key.replace(":", "-")
             report.write(folder)
             messages.append(
                 DemoMessage(
                     title=report.key,
                     blocks=report.blocks,
-                    images=[(f"{report.kind}/{c.filename}", c.alt_text) for c in report.charts],
-                    markdown_link=f"{report.kind}/{report.kind}.md",
-                    blocks_link=f"{report.kind}/blocks.json",
+                    images=[(f"{folder.name}/{c.filename}", c.alt_text) for c in report.charts],
+                    markdown_link=f"{folder.name}/{report.kind}.md",
+                    blocks_link=f"{folder.name}/blocks.json",
                 )
             )
+        messages.extend(_demo_extras(store, out, day))
         index = write_index(out, messages, title=f"{slug} — bscbot demo")
     finally:
         store.dispose()
@@ -154,3 +159,57 @@ def demo(
         f"in {database}"
     )
     console.print(f"open {index.resolve()}")
+
+
+def _demo_extras(store: Store, out: Path, day: date) -> list[Any]:
+    """What else the bot posts: an instant red alert, a quad chart and an hourly pace."""
+    from bsc_core.alerts import claim_alert, take_pending
+    from bsc_core.board import board
+    from bsc_core.demo import STREAK_KPI, WENT_RED_KPI, demo_now
+    from bsc_core.demo_site import DemoMessage
+    from commands.alerts import alert_message
+    from commands.kpi_charts import pace_reply, quad_reply
+    from commands.kpi_parser import Pace, Quad
+    from commands.reply import Caller, Reply
+
+    messages = []
+    with store.write() as session:
+        red = next(r for r in board(session, as_of=day) if r.kpi.code == WENT_RED_KPI)
+        claim_alert(
+            session=session,
+            kpi_id=red.kpi.id,
+            period=str(red.period),
+            channel_id=red.kpi.channel_id,
+        )
+        pending = take_pending(session)
+    with store.read() as session:
+        alert = alert_message(session, pending[0]) if pending else None
+    if alert is not None:
+        messages.append(
+            DemoMessage(
+                title=f"Instant alert: {WENT_RED_KPI} turned red",
+                blocks=alert.blocks or [],
+                images=[],
+            )
+        )
+    now = demo_now(day)
+    caller = Caller("U0CHAIR01", None, is_admin=True)
+    replies: list[tuple[str, Reply]] = [
+        (
+            f"/kpi quad {STREAK_KPI}",
+            quad_reply(Quad(STREAK_KPI, None), store=store, caller=caller, now=now),
+        ),
+        ("/kpi pace UP1", pace_reply(Pace("UP1"), store=store, caller=caller, now=now)),
+    ]
+    for title, reply in replies:
+        folder = out / title.strip("/").replace(" ", "-").lower()
+        folder.mkdir(parents=True, exist_ok=True)
+        images = []
+        for file in reply.files:
+            (folder / file.filename).write_bytes(file.content)
+            images.append((f"{folder.name}/{file.filename}", file.alt_text))
+        blocks = reply.blocks or [
+            {"type": "section", "text": {"type": "mrkdwn", "text": reply.text}}
+        ]
+        messages.append(DemoMessage(title=title, blocks=blocks, images=images))
+    return messages

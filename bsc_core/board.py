@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
+from bsc_core.hours import working_moment
 from bsc_core.models import Actual, Kpi, Objective, Perspective, Scorecard, Target
 from bsc_core.periods import Frequency, Period, latest_ended
 from bsc_core.status import (
@@ -261,9 +262,10 @@ def as_of_moment(kpi: KpiRef, as_of: date | None) -> date | datetime:
     """What "as of" means for this KPI: a local date, or a local time for hourly KPIs."""
     if kpi.frequency is Frequency.HOURLY:
         now = datetime.now(kpi.zone).replace(tzinfo=None)
-        if as_of is None or as_of == now.date():
-            return now
-        return datetime.combine(as_of, time(23, 59))
+        moment = (
+            now if as_of is None or as_of == now.date() else datetime.combine(as_of, time(23, 59))
+        )
+        return working_moment(kpi.hours, moment)
     return as_of if as_of is not None else local_today(kpi.timezone)
 
 

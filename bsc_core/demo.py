@@ -83,9 +83,14 @@ def generate_demo(
         if cms:
             session.execute(insert(Countermeasure), cms)
         _initiative_statuses(session)
+        hourly = [k for k in load_kpis(session) if k.frequency is Frequency.HOURLY]
+        hourly_rows = _hourly_actuals(rng, hourly, today)
+        if hourly_rows:
+            session.execute(insert(Actual), hourly_rows)
+        _ideas(session, today)
     return DemoSummary(
         scorecards=[s.slug for s in specs],
-        actuals=len(actuals),
+        actuals=len(actuals) + len(hourly_rows),
         countermeasures=len(cms),
         missing=missing.code if missing else None,
     )
@@ -279,3 +284,84 @@ def _initiative_statuses(session: Session) -> None:
         session.execute(
             update(Initiative).where(col(Initiative.name) == name).values(status=status)
         )
+
+
+#: The moment of "now" on a past demo day: the plant's line is a few hours into its shift.
+DEMO_NOW = time(11, 20)
+
+
+def demo_now(today: date, zone: str = "Europe/London") -> datetime:
+    """The demo's "now": the real time when the demo is about today, else 11:20 that day."""
+    from zoneinfo import ZoneInfo
+
+    real = datetime.now(ZoneInfo(zone)).replace(tzinfo=None)
+    return real if real.date() == today else datetime.combine(today, DEMO_NOW)
+
+
+IDEAS = [
+    (
+        "acme",
+        "OTD",
+        "Load the trucks the evening before to beat the morning traffic",
+        "U0OPSLEAD",
+        0,
+    ),
+    ("acme", None, "Show the huddle on the big screen in the canteen", "U0PEOPLE1", 0),
+    ("acme", "CHURN", "Call every customer 30 days before renewal", "U0SALES01", 6),
+    ("acme-plant", "SCRAP", "Colour-code the film rolls by grade", "U0QUALITY", 0),
+    ("acme-plant", "UP1", "Pre-stage the next order's materials at the line", "U0LINELEAD", 0),
+]
+
+
+def _hourly_actuals(rng: random.Random, kpis: list[KpiRef], today: date) -> list[dict[str, object]]:
+    """Two weeks of hourly output on working days, and today's hours up to the demo's now."""
+    from bsc_core.pace import hours_of_day
+
+    rows: list[dict[str, object]] = []
+    for kpi in kpis:
+        now = demo_now(today, kpi.timezone)
+        plan = kpi.default_target or 100.0
+        for back in range(14, -1, -1):
+            day = today - timedelta(days=back)
+            if day.weekday() >= 5:
+                continue
+            for period in hours_of_day(kpi, day):
+                if back == 0 and period.end_local > now:
+                    break
+                slow = period.hour in (9, 13) and rng.random() < 0.6
+                value = round(plan * (rng.uniform(0.72, 0.86) if slow else rng.uniform(0.96, 1.1)))
+                rows.append(
+                    {
+                        "kpi_id": kpi.id,
+                        "period": str(period),
+                        "value": float(value),
+                        "note": "Changeover took longer" if slow and back == 0 else None,
+                        "entered_by": kpi.owner,
+                        "entered_at": datetime.combine(day, time(period.hour), tzinfo=UTC)
+                        + timedelta(hours=1, minutes=5),
+                    }
+                )
+    return rows
+
+
+def _ideas(session: Session, today: date) -> None:
+    """A few improvement ideas, most of them raised since the last huddle."""
+    from bsc_core.ideas import add_idea
+
+    cards = {c.slug: c.id for c in session.exec(select(Scorecard)).all()}
+    codes = {k.code: k.id for k in load_kpis(session)}
+    for slug, code, text, author, days_ago in IDEAS:
+        if slug not in cards:
+            continue
+        idea = add_idea(
+            session=session,
+            scorecard_id=cards[slug] or 0,
+            kpi_id=codes.get(code) if code else None,
+            text=text,
+            author=author,
+        )
+        idea.created_at = datetime.combine(today - timedelta(days=days_ago), time(7), tzinfo=UTC)
+        if days_ago:
+            idea.status = "accepted"
+            idea.decided_by = "U0CHAIR01"
+        session.add(idea)

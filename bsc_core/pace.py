@@ -8,26 +8,18 @@ unchanged; the day's pace is the cumulative actual against the cumulative plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from bsc_core.board import History, KpiRef
 from bsc_core.charts.data import PaceData, PacePoint
+from bsc_core.hours import working_hours
 from bsc_core.periods import Frequency, Period
 from bsc_core.status import Status, evaluate
-
-DEFAULT_HOURS = "08:00-17:00"
-
-
-def working_hours(kpi: KpiRef) -> tuple[time, time]:
-    start, end = (kpi.hours or DEFAULT_HOURS).split("-")
-    h1, m1 = map(int, start.split(":"))
-    h2, m2 = map(int, end.split(":"))
-    return time(h1, m1), (time(23, 59) if h2 == 24 else time(h2, m2))
 
 
 def hours_of_day(kpi: KpiRef, day: date) -> list[Period]:
     """The hourly periods of ``day`` that overlap the KPI's working hours."""
-    start, end = working_hours(kpi)
+    start, end = working_hours(kpi.hours)
     periods = []
     for hour in range(24):
         begins = time(hour)
@@ -100,7 +92,3 @@ def daily_total(kpi: KpiRef, history: History, day: date) -> tuple[float | None,
 def day_window(day: date) -> tuple[Period, Period]:
     """The first and last hourly period of a day (for loading its history)."""
     return Period(Frequency.HOURLY, day, 0), Period(Frequency.HOURLY, day, 23)
-
-
-def yesterday(today: date) -> date:
-    return today - timedelta(days=1)

@@ -7,11 +7,16 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from bsc_core.board import KpiStatus, board
+from bsc_core.board import KpiStatus, board, load_kpis, local_today
 from bsc_core.db import Store
-from bsc_core.models import Countermeasure, Kpi
+from bsc_core.ideas import IdeaView, list_ideas
+from bsc_core.models import Countermeasure, Kpi, Scorecard
+from bsc_core.reports.common import CountermeasureInfo, load_countermeasures
+from bsc_core.reports.huddle import build_huddle
 from bsc_core.status import Status
 from commands.kpi_views import STATUS_ORDER
+
+MAX_SNAPSHOTS = 8
 
 
 @dataclass(frozen=True)
@@ -62,3 +67,61 @@ def home_data(*, store: Store, user_id: str, today: date | None = None) -> HomeD
             for cm, code in measures
         ],
     )
+
+
+@dataclass(frozen=True)
+class ChairSnapshot:
+    """One scorecard as its chair sees it in a minute."""
+
+    slug: str
+    name: str
+    channel_id: str | None
+    counts: dict[str, int]
+    reds: list[tuple[KpiStatus, str]]  # the row and its countermeasure state
+    new_ideas: list[IdeaView]
+    overdue: list[CountermeasureInfo]
+
+
+def chair_snapshots(
+    *, store: Store, user_id: str, is_admin: bool, today: date | None = None
+) -> list[ChairSnapshot]:
+    """A snapshot per scorecard the user chairs (every scorecard for an admin)."""
+    snapshots = []
+    with store.read() as session:
+        query = select(Scorecard).order_by(col(Scorecard.tier), col(Scorecard.slug))
+        if not is_admin:
+            query = query.where(Scorecard.chair == user_id)
+        for card in session.exec(query).all()[:MAX_SNAPSHOTS]:
+            day = today or local_today(card.timezone)
+            huddle = build_huddle(session, scorecard_id=card.id or 0, day=day)
+            cms = load_countermeasures(session, scorecard_id=card.id or 0, open_only=True, day=day)
+            reds = []
+            for red in huddle.reds:
+                cm = red.countermeasure
+                state = (
+                    "no countermeasure yet"
+                    if cm is None
+                    else f"countermeasure overdue since {cm.due_date}"
+                    if cm.overdue
+                    else f"countermeasure open{f', due {cm.due_date}' if cm.due_date else ''}"
+                )
+                reds.append((red.row, state))
+            snapshots.append(
+                ChairSnapshot(
+                    slug=card.slug,
+                    name=card.name,
+                    channel_id=card.channel_id,
+                    counts={s.value: n for s, n in huddle.counts.items()},
+                    reds=reds,
+                    new_ideas=list_ideas(session, scorecard_ids=[card.id or 0], statuses=("new",)),
+                    overdue=[cm for cm in cms if cm.overdue],
+                )
+            )
+    return snapshots
+
+
+def chairs_to_refresh(*, store: Store, kpi_codes: list[str], admins: frozenset[str]) -> set[str]:
+    """Who sees a KPI in their chair's view: its scorecard's chair, and the admins."""
+    with store.read() as session:
+        kpis = load_kpis(session, codes=kpi_codes, active_only=False)
+    return {k.chair for k in kpis if k.chair} | set(admins)

@@ -157,7 +157,22 @@ def is_slow(text: str) -> bool:
 
 
 def handle_slow_kpi(
-    text: str, *, store: Store, caller: Caller, now: datetime | None = None
+    text: str,
+    *,
+    store: Store,
+    caller: Caller,
+    now: datetime | None = None,
+    name_of: Callable[[str], str] | None = None,
 ) -> Reply:
-    """Run a command that was acknowledged first (charts, several Slack calls)."""
+    """Run a command that was acknowledged first (charts, several Slack calls).
+
+    Args:
+        name_of: resolves Slack user IDs to display names for what is drawn in charts.
+    """
+    command = p.parse_kpi(text)
+    if isinstance(command, p.Quad) and name_of is not None:
+        try:
+            return quad_reply(command, store=store, caller=caller, now=now, name_of=name_of)
+        except NotFound as exc:
+            return _problem(str(exc), None)
     return handle_kpi(text, store=store, caller=caller, now=now)

@@ -4,10 +4,49 @@ from __future__ import annotations
 
 from typing import Any
 
-from bsc_core.formatting import escape_mrkdwn
+from bsc_core.formatting import escape_mrkdwn, mention, status_badge
 from commands import blocks as bk
-from commands.home import HomeData
+from commands.home import ChairSnapshot, HomeData
 from commands.kpi_views import kpi_line
+
+COUNT_ORDER = ("red", "missing", "amber", "green", "no_target")
+
+
+def chair_blocks(snapshots: list[ChairSnapshot]) -> list[bk.Block]:
+    """The chair's one-minute view: per scorecard, counts, reds, ideas, overdue actions."""
+    blocks: list[bk.Block] = []
+    for snap in snapshots:
+        blocks.append(bk.header(f"{snap.name} — your board today"))
+        counts = "  ·  ".join(
+            f"{status_badge(s)} *{snap.counts[s]}*" for s in COUNT_ORDER if snap.counts.get(s)
+        )
+        blocks.append(bk.section(counts or "No KPIs yet."))
+        lines = []
+        for row, state in snap.reds[:8]:
+            note = f" — “{escape_mrkdwn(row.note)}”" if row.note else ""
+            lines.append(f"{kpi_line(row)}{note}\n      ↳ {state} · {mention(row.kpi.owner)}")
+        if len(snap.reds) > 8:
+            lines.append(f"+{len(snap.reds) - 8} more red — /kpi list")
+        if snap.overdue:
+            lines.append(f"*Overdue countermeasures ({len(snap.overdue)})*")
+            lines += [
+                f"• *{escape_mrkdwn(cm.kpi_code)}* {escape_mrkdwn(cm.action)} · "
+                f"{mention(cm.owner)} · due {cm.due_date}"
+                for cm in snap.overdue[:5]
+            ]
+        if snap.new_ideas:
+            lines.append(f"*New ideas ({len(snap.new_ideas)})* — decide with /kpi ideas")
+            lines += [f"• 💡 {escape_mrkdwn(i.text[:120])}" for i in snap.new_ideas[:3]]
+        for chunk in bk.fit_lines(lines):
+            blocks.append(bk.section(chunk))
+        blocks.append(
+            bk.actions(
+                bk.button("Post huddle now", action_id="chair_huddle", value=snap.slug),
+                bk.button("Open the review", action_id="chair_review", value=snap.slug),
+            )
+        )
+        blocks.append(bk.divider())
+    return blocks
 
 
 def home_view(data: HomeData, *, extra_top: list[bk.Block] | None = None) -> dict[str, Any]:

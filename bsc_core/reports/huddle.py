@@ -8,9 +8,9 @@ previous huddle and the board as of ``day`` are both computed in memory from one
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bsc_core.board import (
     HISTORY_PERIODS,
@@ -22,6 +22,10 @@ from bsc_core.board import (
     load_history,
     load_kpis,
 )
+from bsc_core.ideas import IdeaView, list_ideas
+from bsc_core.models import Delivery
+from bsc_core.pace import daily_total, day_window
+from bsc_core.periods import Frequency
 from bsc_core.reports.common import (
     CountermeasureInfo,
     ScorecardInfo,
@@ -29,7 +33,7 @@ from bsc_core.reports.common import (
     load_scorecard,
     previous_working_day,
 )
-from bsc_core.status import Status, StatusChange, reporting_period, status_changes
+from bsc_core.status import Status, StatusChange, evaluate, reporting_period, status_changes
 
 #: The order the headline counts are shown in: bad news first.
 COUNT_ORDER: tuple[Status, ...] = (
@@ -39,6 +43,17 @@ COUNT_ORDER: tuple[Status, ...] = (
     Status.GREEN,
     Status.NO_TARGET,
 )
+
+
+@dataclass(frozen=True)
+class HourlyTotal:
+    """An hourly KPI's previous day: total actual against total plan over working hours."""
+
+    kpi: KpiRef
+    day: date
+    actual: float | None
+    plan: float | None
+    status: Status
 
 
 @dataclass(frozen=True)
@@ -87,6 +102,8 @@ class HuddleData:
     missing: list[MissingGroup]
     ambers: list[KpiStatus]
     rows: list[KpiStatus] = field(repr=False)
+    ideas: list[IdeaView] = field(default_factory=list)
+    hourly: list[HourlyTotal] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -140,6 +157,12 @@ def build_huddle(
     counts = {status: 0 for status in COUNT_ORDER}
     for row in rows:
         counts[row.status] += 1
+    ideas = list_ideas(
+        session,
+        scorecard_ids=[scorecard_id],
+        since=_last_huddle_moment(session, card, before_day),
+        statuses=("new",),
+    )
     return HuddleData(
         scorecard=card,
         day=day,
@@ -150,7 +173,43 @@ def build_huddle(
         missing=[MissingGroup(owner, group) for owner, group in missing.items()],
         ambers=[r for r in rows if r.status == Status.AMBER],
         rows=rows,
+        ideas=ideas,
+        hourly=_hourly_totals(session, kpis, previous_working_day(day)),
     )
+
+
+def _last_huddle_moment(session: Session, card: ScorecardInfo, before_day: date) -> datetime:
+    """When the previous huddle went out (the delivery ledger), else that day's midnight."""
+    posted = session.exec(
+        select(Delivery.updated_at)
+        .where(
+            Delivery.kind == "huddle",
+            Delivery.scorecard_id == card.id,
+            Delivery.status == "posted",
+            Delivery.key < f"huddle:{card.slug}:9999",
+            Delivery.key >= f"huddle:{card.slug}:{before_day.isoformat()}",
+        )
+        .order_by(col(Delivery.key).desc())
+    ).first()
+    if posted is not None:
+        return posted
+    return datetime.combine(before_day, time(0), tzinfo=card.zone).astimezone(UTC)
+
+
+def _hourly_totals(session: Session, kpis: list[KpiRef], day: date) -> list[HourlyTotal]:
+    """Yesterday's totals of the hourly KPIs (one more query, only when there are any)."""
+    hourly = [k for k in kpis if k.frequency is Frequency.HOURLY]
+    if not hourly:
+        return []
+    history = load_history(session, hourly, since={Frequency.HOURLY: day_window(day)[0]})
+    totals = []
+    for kpi in hourly:
+        actual, plan = daily_total(kpi, history, day)
+        status = evaluate(
+            actual=actual, target=plan, direction=kpi.direction, tolerance=kpi.tolerance
+        )
+        totals.append(HourlyTotal(kpi, day, actual, plan, status))
+    return totals
 
 
 def _status(kpi: KpiRef, history: History, day: date, *, streak: bool = False) -> KpiStatus:

@@ -9,6 +9,7 @@ import pytest
 
 from bsc_core.db import Store
 from tests.bot.server_harness import BotServer
+from tests.factories import ADMIN, CHAIR, OTHER, import_docs, kpi, scorecard
 from tests.support.fake_slack import FakeSlack
 
 
@@ -25,3 +26,36 @@ def bot_server(store: Store, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def bot(store: Store, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[BotServer]:
+    """The real bot on a small team scorecard (channel CHANNEL, chair CHAIR, owner OWNER;
+    CHURN owned by OTHER; ADMIN in BSC_ADMINS), against the fake Slack."""
+    import_docs(
+        store,
+        scorecard(
+            kpi("MRR", unit="USD", targets={"2026-10": 100000}),
+            kpi("GM", unit="%", target=62, amber=2),
+            kpi("CHURN", direction="down", target=2, owner=OTHER, perspective="Customer"),
+            kpi(
+                "UP1",
+                unit="units",
+                frequency="hourly",
+                target=100,
+                amber="10%",
+                hours="07:00-15:00",
+                owner=CHAIR,
+                perspective="Internal Process",
+            ),
+        ),
+    )
+    server = BotServer(
+        database_url=store.url,
+        slack_api_url=fake_slack.url,
+        workdir=tmp_path / "bot",
+        env={"BSC_ADMINS": ADMIN},
+    )
+    server.start()
+    yield server
+    server.stop()

@@ -52,6 +52,7 @@ class SlackUser:
             user_id=self.user_id,
             channel_id=None if view else self.channel_id,
             view=view,
+            response_url=None if view else self.fake.response_url(name=action_id),
         )
         return self.client.post("/slack/events", body)
 

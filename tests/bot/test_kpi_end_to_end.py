@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,28 +13,7 @@ from sqlmodel import select
 from bsc_core.models import Actual, AuditEvent
 from tests.bot.server_harness import BotServer
 from tests.bot.slack_session import SlackUser, log_values, response_json
-from tests.factories import ADMIN, CHAIR, CHANNEL, OTHER, OWNER, import_docs, kpi, scorecard
-
-
-@pytest.fixture
-def bot(store, fake_slack, tmp_path: Path) -> Iterator[BotServer]:  # type: ignore[no-untyped-def]
-    import_docs(
-        store,
-        scorecard(
-            kpi("MRR", unit="USD", targets={"2026-10": 100000}),
-            kpi("GM", unit="%", target=62, amber=2),
-            kpi("CHURN", direction="down", target=2, owner=OTHER, perspective="Customer"),
-        ),
-    )
-    server = BotServer(
-        database_url=store.url,
-        slack_api_url=fake_slack.url,
-        workdir=tmp_path / "bot",
-        env={"BSC_ADMINS": ADMIN},
-    )
-    server.start()
-    yield server
-    server.stop()
+from tests.factories import ADMIN, CHAIR, CHANNEL, OTHER, OWNER
 
 
 def user(bot: BotServer, fake, user_id: str) -> SlackUser:  # type: ignore[no-untyped-def]

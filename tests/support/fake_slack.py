@@ -328,7 +328,8 @@ class FakeSlack:
 
     def response_url(self, name: str = "response") -> str:
         """A fresh response_url that records what is POSTed to it."""
-        token = f"{name}-{next(self._seq)}"
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
+        token = f"{safe}-{next(self._seq)}"
         with self._lock:
             self._response_names[token] = name
         return f"{self.root}/response/{token}"

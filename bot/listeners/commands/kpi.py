@@ -13,7 +13,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.alerts import post_pending_alerts
-from bot.home_refresh import refresh_home
+from bot.home_refresh import refresh_after_change
 from bot.listeners.actions.nag_buttons import open_cm_form
 from bot.listeners.support import caller_from, safely
 from bot.users import name_resolver
@@ -55,6 +55,6 @@ def kpi_after(command: dict[str, Any], client: WebClient, respond: Respond) -> N
         return
     if isinstance(parsed, kpi_parser.LogActual):
         post_pending_alerts(client, get_store())
-        refresh_home(client, caller.user_id)
+        refresh_after_change(client, actor=caller.user_id, kpi_codes=[parsed.code])
     elif isinstance(parsed, kpi_parser.Countermeasures) and parsed.code:
         open_cm_form(command, client, parsed.code)

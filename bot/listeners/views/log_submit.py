@@ -8,7 +8,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.alerts import post_pending_alerts
-from bot.home_refresh import refresh_home
+from bot.home_refresh import refresh_after_change
 from bot.listeners.support import caller_from, failure_reply
 from bot.views.log_modal import channel_of, confirmation_view, submitted_values
 from bsc_core.db import get_store
@@ -44,9 +44,10 @@ def log_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
     ack(response_action="update", view=confirmation_view(logged.reply.text))
 
 
-def refresh_after_log(body: dict[str, Any], client: WebClient) -> None:
+def refresh_after_log(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
     post_pending_alerts(client, get_store())
-    refresh_home(client, caller_from(body).user_id)
+    code = submitted_values(view)["code"]
+    refresh_after_change(client, actor=caller_from(body).user_id, kpi_codes=[code] if code else [])
 
 
 def _plain(text: str) -> str:

@@ -1,0 +1,575 @@
+"""How fast ``/kpi log`` is acknowledged, against a bare Bolt app on the same server stack.
+
+``python -m bench.ack [--quick]`` builds a store of 1,000 KPIs and 100,000 actuals (the YAML
+import, then the CSV import the README documents, timed and with its peak memory), starts the
+real ``bscbot serve`` (gunicorn gthread, production defaults) and ``bench.bare_app`` on the
+same database, and drives both with the same keep-alive client sending signed slash commands
+at 1, 10 and 50 concurrent clients. It does this on SQLite and, when PostgreSQL's binaries are
+installed, on a throwaway PostgreSQL server. Then a throughput ramp (more clients until the
+first error or the first ack over 3 s) and the resident memory of an idle ``bscbot serve`` (and
+of ``bscbot clock`` once it exists). Prints tables; writes ``bench-results/ack.json``.
+
+Everything runs on 127.0.0.1; the Slack Web API is the test suite's fake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from bsc_core.db import Store
+from bsc_core.imports.scorecard_apply import apply_scorecard
+from bsc_core.imports.scorecard_file import parse_scorecard_text
+from bsc_core.periods import Frequency, latest_ended
+from tests.bot.server_harness import REPO_ROOT, BotServer
+from tests.load.client import LoadRun, percentile, run_clients
+from tests.support.fake_slack import FakeSlack
+from tests.support.postgres import PostgresServer, PostgresUnavailable
+
+KPIS = 1000
+ACTUALS = 100_000
+USERS = 50
+THREADS = 8  # WEB_THREADS default: the production configuration
+LEVELS = (1, 10, 50)
+SLOW_ACK_SECONDS = 3.0
+RESULTS = REPO_ROOT / "bench-results" / "ack.json"
+
+console = Console()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much load each part gets: ``--quick`` for a 1–2 minute smoke run."""
+
+    requests: dict[int, int]  # concurrency → total requests per app
+    warmup: int
+    ramp: tuple[int, ...]
+    ramp_seconds: float
+
+    @staticmethod
+    def make(quick: bool) -> Plan:
+        if quick:
+            return Plan({1: 150, 10: 600, 50: 750}, 50, (1, 10, 50, 100), 2.0)
+        return Plan({1: 300, 10: 2000, 50: 2000}, 100, (1, 5, 10, 20, 50, 100), 4.0)
+
+
+def user_id(index: int) -> str:
+    return f"U0BENCH{index % USERS:02d}"
+
+
+def kpi_code(index: int) -> str:
+    return f"K{index:04d}"
+
+
+# ----------------------------------------------------------------------------- the store
+def scorecard_yaml() -> str:
+    """1,000 monthly KPIs, two per objective, owned round-robin by the 50 bench users."""
+    perspectives = ["Financial", "Customer", "Internal Process", "Learning & Growth"]
+    lines = [
+        "scorecard: Bench",
+        "slug: bench",
+        "tier: 1",
+        "channel: C0BENCH001",
+        "chair: U0CHAIR01",
+        "timezone: UTC",
+        "objectives:",
+    ]
+    for o in range(KPIS // 2):
+        lines += [
+            f"  - code: O{o:03d}",
+            f"    perspective: {perspectives[o % 4]}",
+            f"    name: Objective {o}",
+            "    owner: U0CHAIR01",
+            "    kpis:",
+        ]
+        for k in (2 * o, 2 * o + 1):
+            lines += [
+                f"      - code: {kpi_code(k)}",
+                f"        name: Measure {k}",
+                f"        owner: {user_id(k)}",
+                "        frequency: monthly",
+                f"        direction: {'up' if k % 3 else 'down'}",
+                "        target: 100",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def history_months() -> list[str]:
+    """The 100 months that ended last: every KPI gets an actual for each (100,000 rows)."""
+    latest = latest_ended(Frequency.MONTHLY, date.today())
+    return [str(latest.shift(-back)) for back in range(ACTUALS // KPIS)]
+
+
+def write_actuals_csv(path: Path) -> None:
+    rng = random.Random(7)
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["code", "period", "value", "note", "user"])
+        for k in range(KPIS):
+            for month in history_months():
+                writer.writerow([kpi_code(k), month, round(rng.uniform(80, 120), 1), "", ""])
+
+
+def build_store(url: str, workdir: Path) -> dict[str, Any]:
+    """Import the scorecard and the CSV through ``bscbot import-actuals``; returns timings."""
+    started = time.perf_counter()
+    store = Store(url)
+    specs = parse_scorecard_text(scorecard_yaml())
+    with store.write() as session:
+        for spec in specs:
+            apply_scorecard(session, spec, actor="bench")
+    store.dispose()
+    yaml_seconds = time.perf_counter() - started
+
+    path = workdir / "actuals.csv"
+    write_actuals_csv(path)
+    env = {**os.environ, "DATABASE_URL": url}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("bscbot")), "import-actuals", str(path)],
+        env=env,
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    # wait4 reports this child's own peak RSS (KiB on Linux), not the bench's.
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    output = (process.stdout.read() if process.stdout else b"").decode().strip()
+    if os.waitstatus_to_exitcode(status) != 0:
+        errors = (process.stderr.read() if process.stderr else b"").decode()
+        raise RuntimeError(f"import-actuals failed: {errors[-2000:]}")
+    return {
+        "kpis": KPIS,
+        "actuals": ACTUALS,
+        "scorecard_import_seconds": round(yaml_seconds, 2),
+        "csv_import_seconds": round(seconds, 2),
+        "csv_import_peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+        "csv_import_output": output,
+    }
+
+
+# --------------------------------------------------------------------------- the servers
+@dataclass
+class Served(BotServer):
+    """A :class:`BotServer` that can run another command on the same stack (the bare app)."""
+
+    command: list[str] = field(default_factory=list)
+
+    def start(self, timeout: float = 60) -> Served:
+        if not self.command:
+            super().start(timeout)
+            return self
+        if self.running:
+            return self
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.command,
+                env=self.environment(),
+                cwd=self.workdir,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        self.wait_healthy(timeout)
+        return self
+
+
+def children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def loaded_matplotlib(pid: int) -> bool:
+    """Whether the process mapped any of matplotlib's (or its extension modules') files."""
+    try:
+        return "/matplotlib/" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+def memory_of(server: BotServer) -> dict[str, Any]:
+    """RSS of the gunicorn master and its workers, and whether a worker loaded matplotlib."""
+    assert server.pid is not None
+    workers = children(server.pid)
+    return {
+        "master_rss_mib": round(rss_mib(server.pid), 1),
+        "worker_rss_mib": [round(rss_mib(w), 1) for w in workers],
+        "total_rss_mib": round(rss_mib(server.pid) + sum(rss_mib(w) for w in workers), 1),
+        "matplotlib_loaded": any(loaded_matplotlib(p) for p in [server.pid, *workers]),
+    }
+
+
+def clock_memory(url: str, slack_url: str, workdir: Path) -> dict[str, Any] | None:
+    """Idle RSS of ``bscbot clock`` once the command exists; None while it does not."""
+    script = str(Path(sys.executable).with_name("bscbot"))
+    probe = subprocess.run([script, "clock", "--help"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        return None
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SLACK_API_URL": slack_url,
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+    }
+    with (workdir / "clock.log").open("ab") as log:
+        process = subprocess.Popen(
+            [script, "clock"], env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        time.sleep(8)
+        if process.poll() is not None:
+            return {"error": f"bscbot clock exited with {process.returncode}"}
+        pids = [process.pid, *children(process.pid)]
+        return {
+            "rss_mib": round(sum(rss_mib(p) for p in pids), 1),
+            "matplotlib_loaded": any(loaded_matplotlib(p) for p in pids),
+        }
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+# ------------------------------------------------------------------------------- the load
+class Script:
+    """What each client sends: a new value for one of its user's KPIs and a past month.
+
+    Every request changes a stored actual (an update with its audit event), the path that
+    reads, writes and commits before the ack — the slowest thing ``/kpi log`` does.
+    """
+
+    def __init__(self, per_client: int | None) -> None:
+        self.per_client = per_client
+        self.months = history_months()
+        self._counter = iter(range(10**12))
+        self._lock = threading.Lock()
+
+    def __call__(self, client: int, n: int) -> str | None:
+        if self.per_client is not None and n >= self.per_client:
+            return None
+        with self._lock:
+            unique = next(self._counter)
+        kpi = (client % USERS) + USERS * ((n + client // USERS) % (KPIS // USERS))
+        month = self.months[(n * 7 + client) % len(self.months)]
+        return f"log {kpi_code(kpi)} {100 + unique / 1000:.3f} {month}"
+
+
+def measure(server: BotServer, clients: int, total: int) -> dict[str, Any]:
+    run = run_clients(
+        base_url=server.url,
+        secret=server.secret,
+        clients=clients,
+        script=Script(max(1, total // clients)),
+        user_of=user_id,
+    )
+    return summarise(run)
+
+
+def summarise(run: LoadRun) -> dict[str, Any]:
+    times = sorted(o.seconds * 1000 for o in run.outcomes)
+    errors = [o for o in run.outcomes if not o.ok or "went wrong" in o.reply]
+    return {
+        "requests": len(run.outcomes),
+        "errors": len(errors),
+        "first_error": (errors[0].error or errors[0].reply[:200]) if errors else None,
+        "p50_ms": round(percentile(times, 50), 2),
+        "p95_ms": round(percentile(times, 95), 2),
+        "p99_ms": round(percentile(times, 99), 2),
+        "max_ms": round(times[-1], 2) if times else None,
+        "rps": round(len(run.outcomes) / run.wall_seconds, 1) if run.wall_seconds else None,
+    }
+
+
+def ramp(server: BotServer, plan: Plan) -> dict[str, Any]:
+    """More clients, step by step, until the first error or the first ack over 3 s."""
+    steps = []
+    stopped = None
+    for clients in plan.ramp:
+        stop = threading.Event()
+        timer = threading.Timer(plan.ramp_seconds, stop.set)
+        timer.start()
+        run = run_clients(
+            base_url=server.url,
+            secret=server.secret,
+            clients=clients,
+            script=Script(None),
+            user_of=user_id,
+            stop=stop,
+            timeout=30,
+        )
+        timer.cancel()
+        step = {"clients": clients, **summarise(run)}
+        steps.append(step)
+        if step["errors"]:
+            stopped = f"first error at {clients} clients: {step['first_error']}"
+            break
+        if step["max_ms"] is not None and step["max_ms"] > SLOW_ACK_SECONDS * 1000:
+            stopped = f"first ack over 3 s at {clients} clients ({step['max_ms']:.0f} ms)"
+            break
+    good = [s for s in steps if not s["errors"] and s["max_ms"] <= SLOW_ACK_SECONDS * 1000]
+    return {
+        "steps": steps,
+        "max_sustained_rps": max((s["rps"] for s in good), default=None),
+        "stopped": stopped or f"no error and no ack over 3 s up to {plan.ramp[-1]} clients",
+    }
+
+
+# ----------------------------------------------------------------------------- one backend
+def run_backend(name: str, url: str, plan: Plan, fake: FakeSlack, workdir: Path) -> dict[str, Any]:
+    console.print(f"[bold]{name}[/]: building the store ({KPIS:,} KPIs, {ACTUALS:,} actuals)…")
+    store_info = build_store(url, workdir)
+    console.print(
+        f"  CSV import: {store_info['csv_import_seconds']} s, "
+        f"peak RSS {store_info['csv_import_peak_rss_mib']} MiB"
+    )
+    common = {
+        "database_url": url,
+        "slack_api_url": fake.url,
+        "threads": THREADS,
+        "env": {"WEB_THREADS": str(THREADS), "WEB_CONCURRENCY": "1"},
+    }
+    ours = Served(workdir=workdir / "bscbot", **common)  # type: ignore[arg-type]
+    bare = Served(
+        workdir=workdir / "bare",
+        command=[sys.executable, "-m", "bench.bare_app", "--app", "bare"],
+        **common,  # type: ignore[arg-type]
+    )
+    ack_only = Served(
+        workdir=workdir / "ack-only",
+        command=[sys.executable, "-m", "bench.bare_app", "--app", "ack-only"],
+        **common,  # type: ignore[arg-type]
+    )
+    result: dict[str, Any] = {"store": store_info}
+    ours.start()
+    try:
+        time.sleep(1.0)  # let start-up settle before reading the idle footprint
+        result["idle_memory"] = memory_of(ours)
+        bare.start()
+        ack_only.start()
+        try:
+            apps = {"bscbot": ours, "bare": bare, "ack-only": ack_only}
+            for server in apps.values():  # first requests pay for imports and connections
+                measure(server, 1, plan.warmup)
+            latency: dict[str, Any] = {}
+            for clients in LEVELS:
+                console.print(f"  {clients} client(s)…")
+                latency[str(clients)] = {
+                    name: measure(server, clients, plan.requests[clients])
+                    for name, server in apps.items()
+                }
+            result["latency"] = latency
+        finally:
+            bare.stop()
+            ack_only.stop()
+        console.print("  throughput ramp…")
+        result["ramp"] = ramp(ours, plan)
+        result["memory_after_load"] = memory_of(ours)
+        result["clock"] = clock_memory(url, fake.url, workdir)
+    finally:
+        ours.stop()
+    return result
+
+
+# ------------------------------------------------------------------------------ reporting
+def machine() -> dict[str, Any]:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem_kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal:")
+        )
+    except (OSError, StopIteration):
+        mem_kib = 0
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "memory_gib": round(mem_kib / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "server": f"gunicorn gthread, 1 worker x {THREADS} threads",
+    }
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 2) if a is not None and b else None
+
+
+def print_report(results: dict[str, Any]) -> None:
+    m = results["machine"]
+    console.print(
+        f"\n[bold]Machine[/]: {m['cpus']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB, "
+        f"Python {m['python']}; {m['server']}"
+    )
+    table = Table(
+        title="/kpi log ack latency (ms) — bscbot vs bare Bolt, same stack "
+        "(ack-only: bscbot's ack without the Home refresh after it)"
+    )
+    for column in ("DB", "clients", "app", "n", "p50", "p95", "p99", "max", "req/s", "p50 ×bare"):
+        table.add_column(column, justify="right" if column not in ("DB", "app") else "left")
+    for db, data in results["backends"].items():
+        if "skipped" in data:
+            table.add_row(db, "—", data["skipped"], *[""] * 7)
+            continue
+        for clients, pair in data["latency"].items():
+            for app in ("bscbot", "ack-only", "bare"):
+                r = pair[app]
+                table.add_row(
+                    db,
+                    clients,
+                    app,
+                    str(r["requests"]) + (f" ({r['errors']} err)" if r["errors"] else ""),
+                    f"{r['p50_ms']:.1f}",
+                    f"{r['p95_ms']:.1f}",
+                    f"{r['p99_ms']:.1f}",
+                    f"{r['max_ms']:.1f}",
+                    f"{r['rps']:.0f}",
+                    f"{ratio(r['p50_ms'], pair['bare']['p50_ms'])}" if app != "bare" else "",
+                )
+        table.add_section()
+    console.print(table)
+
+    other = Table(title="Throughput, import and memory")
+    other.add_column("DB")
+    other.add_column("measure")
+    other.add_column("value", justify="right")
+    for db, data in results["backends"].items():
+        if "skipped" in data:
+            continue
+        s, r = data["store"], data["ramp"]
+        idle, after = data["idle_memory"], data["memory_after_load"]
+        clock = data.get("clock")
+        rows = [
+            ("max sustained /kpi log", f"{r['max_sustained_rps']} req/s"),
+            ("ramp ended", r["stopped"]),
+            (
+                f"import {ACTUALS:,} actuals (CSV)",
+                f"{s['csv_import_seconds']} s, peak {s['csv_import_peak_rss_mib']} MiB",
+            ),
+            (
+                "idle bscbot serve RSS",
+                f"{idle['total_rss_mib']} MiB (master {idle['master_rss_mib']}, "
+                f"worker {', '.join(map(str, idle['worker_rss_mib']))}); "
+                f"matplotlib {'LOADED' if idle['matplotlib_loaded'] else 'not loaded'}",
+            ),
+            (
+                "bscbot serve RSS after load",
+                f"{after['total_rss_mib']} MiB; matplotlib "
+                f"{'LOADED' if after['matplotlib_loaded'] else 'not loaded'}",
+            ),
+            (
+                "idle bscbot clock RSS",
+                "n/a (bscbot clock not registered)"
+                if clock is None
+                else clock.get("error") or f"{clock['rss_mib']} MiB",
+            ),
+        ]
+        for label, value in rows:
+            other.add_row(db, label, value)
+        other.add_section()
+    console.print(other)
+
+    goals = Table(title="Goals")
+    goals.add_column("DB")
+    goals.add_column("goal")
+    goals.add_column("measured", justify="right")
+    goals.add_column("met")
+    for db, data in results["backends"].items():
+        if "skipped" in data:
+            continue
+        ten = data["latency"].get("10")
+        if ten:
+            p99 = ten["bscbot"]["p99_ms"]
+            goals.add_row(db, "p99 < 100 ms at 10 clients", f"{p99:.1f} ms", _yes(p99 < 100))
+            r50 = ratio(ten["bscbot"]["p50_ms"], ten["bare"]["p50_ms"])
+            goals.add_row(
+                db, "p50 ≤ 1.5× bare (10 clients)", f"{r50}×", _yes(r50 is not None and r50 <= 1.5)
+            )
+    console.print(goals)
+
+
+def _yes(ok: bool) -> str:
+    return "[green]yes[/]" if ok else "[red]no[/]"
+
+
+# ---------------------------------------------------------------------------------- main
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(prog="python -m bench.ack", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a 1–2 minute smoke run")
+    parser.add_argument(
+        "--backend", choices=("sqlite", "postgresql"), action="append", help="only this one"
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    plan = Plan.make(args.quick)
+    backends = args.backend or ["sqlite", "postgresql"]
+    results: dict[str, Any] = {
+        "command": "python -m bench.ack" + (" --quick" if args.quick else ""),
+        "taken_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": machine(),
+        "plan": {"requests": plan.requests, "ramp": plan.ramp, "ramp_seconds": plan.ramp_seconds},
+        "backends": {},
+    }
+    with FakeSlack() as fake, tempfile.TemporaryDirectory(prefix="bscbot-bench-") as tmp:
+        for name in backends:
+            workdir = Path(tmp) / name
+            workdir.mkdir()
+            if name == "sqlite":
+                url = f"sqlite:///{workdir}/bench.db"
+                results["backends"][name] = run_backend(name, url, plan, fake, workdir)
+                continue
+            try:
+                pg = PostgresServer().start()
+            except PostgresUnavailable as exc:
+                results["backends"][name] = {"skipped": f"no PostgreSQL ({exc.reason})"}
+                continue
+            try:
+                url = pg.create_database("bench")
+                results["backends"][name] = run_backend(name, url, plan, fake, workdir)
+            finally:
+                pg.cleanup()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print_report(results)
+    console.print(f"\nwritten to {args.out}")
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Load and fault tests: the real ``bscbot serve`` under concurrency, crashes and outages."""
