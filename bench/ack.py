@@ -51,7 +51,8 @@ LEVELS = (1, 10, 50)
 SLOW_ACK_SECONDS = 3.0
 RESULTS = REPO_ROOT / "bench-results" / "ack.json"
 
-console = Console()
+# Wide enough for the latency table when the output goes to a file or a CI log.
+console = Console(width=None if sys.stdout.isatty() else 130)
 
 
 @dataclass(frozen=True)

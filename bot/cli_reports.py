@@ -32,6 +32,18 @@ class ReportKind(StrEnum):
     REVIEW = "review"
 
 
+class RunKind(StrEnum):
+    HUDDLE = "huddle"
+    REVIEW = "review"
+    NAG = "nag"
+
+
+class PreviewKind(StrEnum):
+    HUDDLE = "huddle"
+    REVIEW = "review"
+    QUAD = "quad"
+
+
 KindArg = Annotated[ReportKind, typer.Argument(help="huddle or review.")]
 ScorecardOpt = Annotated[str, typer.Option("--scorecard", "-s", help="The scorecard's slug.")]
 DateOpt = Annotated[
@@ -68,31 +80,87 @@ def _prepare(
 
 
 def preview(
-    kind: KindArg,
+    kind: Annotated[PreviewKind, typer.Argument(help="huddle, review or quad.")],
     scorecard: ScorecardOpt,
     date: DateOpt = None,  # noqa: A002 - the option is --date
     month: MonthOpt = None,
+    kpi: Annotated[str | None, typer.Option("--kpi", help="quad: the KPI's code.")] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", help="quad: the period (default: its latest).")
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="Directory to write into.")] = Path("preview"),
 ) -> None:
-    """Write what a huddle or review would post: blocks.json, a Markdown file and the PNGs."""
-    report = _prepare(get_store(), kind, scorecard, date, month)
+    """Write what would be posted: blocks.json, Markdown and PNGs (quad: the PNG and its data)."""
+    if kind is PreviewKind.QUAD:
+        _preview_quad(scorecard, kpi, period, out)
+        return
+    report = _prepare(get_store(), ReportKind(kind.value), scorecard, date, month)
     paths = report.write(out)
     console.print(f"{kind.value} {report.key}: wrote {len(paths)} files to {out}/")
 
 
+def _preview_quad(scorecard: str, code: str | None, period_text: str | None, out: Path) -> None:
+    import json
+
+    from bsc_core.board import find_scorecard
+    from bsc_core.charts.quad import quad_chart
+    from bsc_core.kpi_quad import build_quad, quad_as_json
+    from bsc_core.periods import Period
+    from commands.lookup import NotFound, find_kpi
+
+    if not code:
+        raise _fail("preview quad needs --kpi CODE")
+    store = get_store()
+    with store.read() as session:
+        card = find_scorecard(session, scorecard)
+        if card is None:
+            raise _fail(f"unknown scorecard {scorecard!r}")
+        try:
+            kpi = find_kpi(session, code)
+        except NotFound as error:
+            raise _fail(str(error).replace("`", "")) from None
+        if kpi.scorecard_id != card.id:
+            raise _fail(
+                f"{kpi.code} belongs to scorecard {kpi.scorecard_slug!r}, not {scorecard!r}"
+            )
+        try:
+            when = Period.parse(period_text, kpi.frequency) if period_text else None
+        except PeriodError as error:
+            raise _fail(str(error)) from None
+        data = build_quad(session, kpi=kpi, period=when, today=local_today(kpi.timezone))
+    chart = quad_chart(data)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / chart.filename).write_bytes(chart.png())
+    payload = {"alt_text": chart.alt_text, "data": quad_as_json(data)}
+    (out / f"{Path(chart.filename).stem}.json").write_text(
+        json.dumps(payload, indent=2, default=str)
+    )
+    console.print(f"quad {kpi.code}: wrote {chart.filename} and its data to {out}/")
+
+
 def run(
-    kind: KindArg,
+    kind: Annotated[RunKind, typer.Argument(help="huddle, review or nag.")],
     scorecard: ScorecardOpt,
     date: DateOpt = None,  # noqa: A002 - the option is --date
     month: MonthOpt = None,
 ) -> None:
-    """Post a huddle or review to the scorecard's channel now (what the scheduler runs)."""
+    """Post a huddle or review to the scorecard's channel now, or run a nag round now.
+
+    The scheduler runs the same code. A nag round run here ignores working hours and the
+    once-a-day cadence, but still sends one DM per owner and nothing for KPIs that have a
+    countermeasure or are snoozed.
+    """
     from bot.publish import post_prepared
     from bot.slack_client import get_client
 
+    if kind is RunKind.NAG:
+        from scheduler.cli_nag import run_nag
+
+        run_nag(scorecard=scorecard)
+        return
     if not os.environ.get("SLACK_BOT_TOKEN"):
         raise _fail("SLACK_BOT_TOKEN is not set: export the bot token (xoxb-…) to post to Slack")
-    report = _prepare(get_store(), kind, scorecard, date, month)
+    report = _prepare(get_store(), ReportKind(kind.value), scorecard, date, month)
     try:
         result = post_prepared(get_client(), report)
     except ReportError as error:

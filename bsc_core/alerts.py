@@ -38,8 +38,8 @@ def claim_alert(*, session: Session, kpi_id: int, period: str, channel_id: str |
     }
     dialect = session.get_bind().dialect.name
     builder = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = builder(Alert).values(**values).on_conflict_do_nothing(
-        index_elements=["kpi_id", "period"]
+    statement = (
+        builder(Alert).values(**values).on_conflict_do_nothing(index_elements=["kpi_id", "period"])
     )
     result = session.execute(statement)
     return bool(result.rowcount)

@@ -13,6 +13,13 @@ from bsc_core.models import Idea, Kpi, utcnow
 STATUSES = ("new", "accepted", "done", "rejected")
 DECISIONS = ("accepted", "done", "rejected")
 MAX_IDEA = 2000
+#: How a status reads, with a mark so it never rests on colour or position alone.
+STATUS_LABEL = {
+    "new": "💡 new",
+    "accepted": "👍 accepted",
+    "done": "✅ done",
+    "rejected": "✖️ rejected",
+}
 
 
 @dataclass(frozen=True)

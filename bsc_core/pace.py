@@ -8,9 +8,9 @@ unchanged; the day's pace is the cumulative actual against the cumulative plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from bsc_core.board import History, KpiRef
+from bsc_core.board import History, KpiRef, KpiStatus
 from bsc_core.charts.data import PaceData, PacePoint
 from bsc_core.hours import working_hours
 from bsc_core.periods import Frequency, Period
@@ -92,3 +92,30 @@ def daily_total(kpi: KpiRef, history: History, day: date) -> tuple[float | None,
 def day_window(day: date) -> tuple[Period, Period]:
     """The first and last hourly period of a day (for loading its history)."""
     return Period(Frequency.HOURLY, day, 0), Period(Frequency.HOURLY, day, 23)
+
+
+def daily_status(kpi: KpiRef, history: History, day: date) -> KpiStatus:
+    """An hourly KPI rolled up into one day: total actual against total plan, as a daily row."""
+    actual, plan = daily_total(kpi, history, day)
+    status = evaluate(actual=actual, target=plan, direction=kpi.direction, tolerance=kpi.tolerance)
+    return KpiStatus(
+        kpi=kpi, period=Period(Frequency.DAILY, day), actual=actual, target=plan, status=status
+    )
+
+
+def last_working_day(month: Period) -> date:
+    """The month's last Monday-to-Friday (the day an hourly KPI shows in a monthly review)."""
+    day = month.end_date
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def working_days_before(day: date, count: int) -> list[date]:
+    """``count`` working days ending at ``day`` (included when it is one), oldest first."""
+    days: list[date] = []
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day -= timedelta(days=1)
+    return days[::-1]

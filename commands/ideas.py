@@ -5,7 +5,7 @@ from __future__ import annotations
 from bsc_core.board import load_kpis
 from bsc_core.db import Store
 from bsc_core.formatting import escape_mrkdwn, mention
-from bsc_core.ideas import DECISIONS, add_idea, decide_idea, list_ideas
+from bsc_core.ideas import DECISIONS, STATUS_LABEL, add_idea, decide_idea, list_ideas
 from bsc_core.models import Idea, Scorecard
 from commands import blocks as bk
 from commands.access import chair_only, may_chair
@@ -13,12 +13,6 @@ from commands.kpi_parser import NewIdea
 from commands.lookup import scorecard_for_channel
 from commands.reply import Caller, Reply
 
-STATUS_MARK = {
-    "new": "💡 new",
-    "accepted": "👍 accepted",
-    "done": "✅ done",
-    "rejected": "✖️ rejected",
-}
 DECISION_LABEL = {"accepted": "Accept", "done": "Done", "rejected": "Reject"}
 
 
@@ -74,7 +68,7 @@ def ideas_list(*, store: Store, caller: Caller) -> Reply:
     for idea in ideas:
         about = f" · *{escape_mrkdwn(idea.kpi_code)}*" if idea.kpi_code else ""
         line = (
-            f"#{idea.id} {STATUS_MARK[idea.status]}{about} — {escape_mrkdwn(idea.text)}\n"
+            f"#{idea.id} {STATUS_LABEL[idea.status]}{about} — {escape_mrkdwn(idea.text)}\n"
             f"_by {mention(idea.author)} on {idea.created_at:%Y-%m-%d}_"
         )
         blocks.append(bk.section(line))

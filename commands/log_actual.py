@@ -8,7 +8,7 @@ value is committed before the reply says "stored": nothing acknowledged is ever 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -60,7 +60,11 @@ def default_period(kpi: KpiRef, now: datetime) -> Period:
     next hour, then the current hour. Weekly, monthly, quarterly: the period that ended last.
     """
     if kpi.frequency is Frequency.HOURLY:
-        return Period.containing(Frequency.HOURLY, now - HOURLY_GRACE)
+        # Subtract the grace in real time, so a daylight-saving change never yields an hour
+        # that did not exist on the clock.
+        aware = now.replace(tzinfo=kpi.zone)
+        earlier = (aware.astimezone(UTC) - HOURLY_GRACE).astimezone(kpi.zone)
+        return Period.containing(Frequency.HOURLY, earlier.replace(tzinfo=None))
     if kpi.frequency is Frequency.DAILY:
         return Period.containing(Frequency.DAILY, now.date())
     return latest_ended(kpi.frequency, now.date())

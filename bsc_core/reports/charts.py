@@ -31,9 +31,11 @@ from bsc_core.charts import (
     trend_chart,
     trend_small_multiples,
 )
+from bsc_core.pace import daily_status, last_working_day, working_days_before
 from bsc_core.periods import Frequency, Period
 from bsc_core.reports.huddle import HuddleData
 from bsc_core.reports.review import TREND_PERIODS, ReviewData, period_for_month
+from bsc_core.status import Status
 
 MAX_IMAGES = 10
 #: Up to this many red/amber KPIs get a chart each; more are drawn as small multiples.
@@ -56,8 +58,6 @@ def bowling_data(data: ReviewData) -> BowlingData:
             key=lambda r: data.rows.index(r),
         ):
             kpi = row.kpi
-            if kpi.frequency is Frequency.HOURLY:
-                continue
             cells = [_cell(data, kpi, month) for month in months]
             rows.append(
                 BowlingRow(
@@ -76,6 +76,11 @@ def bowling_data(data: ReviewData) -> BowlingData:
 
 
 def _cell(data: ReviewData, kpi: KpiRef, month: Period) -> BowlingCell | None:
+    if kpi.frequency is Frequency.HOURLY:
+        day = daily_status(kpi, data.history, last_working_day(month))
+        return BowlingCell(
+            month=str(month), target=day.target, actual=day.actual, status=day.status.value
+        )
     period = period_for_month(kpi.frequency, month)
     if not month.contains(period.end_date):
         return None
@@ -89,11 +94,16 @@ def trend_series(data: ReviewData) -> list[TrendSeries]:
     """Actual against target over the last 12 periods of each red or amber KPI."""
     series = []
     for row in data.watch_list():
+        if row.kpi.frequency is Frequency.HOURLY:
+            days = working_days_before(row.period.start_date, TREND_PERIODS)
+            statuses = [daily_status(row.kpi, data.history, day) for day in days]
+        else:
+            statuses = data.history.series(row.kpi, row.period, TREND_PERIODS)
         points = [
             TrendPoint(
                 period=str(s.period), target=s.target, actual=s.actual, status=s.status.value
             )
-            for s in data.history.series(row.kpi, row.period, TREND_PERIODS)
+            for s in statuses
         ]
         series.append(
             TrendSeries(code=row.kpi.code, name=row.kpi.name, unit=row.kpi.unit, points=points)
@@ -148,14 +158,36 @@ def trend_charts(data: ReviewData, budget: int = MAX_IMAGES - FIXED_IMAGES) -> l
 def review_charts(session: Session | None, data: ReviewData) -> list[Chart]:
     """Every image of the review, in the order they are posted (at most ten).
 
-    ``session`` is accepted for callers that hold one; the review already carries all the
-    data the charts need, so no query is made.
+    The bowling chart, the trends (small multiples when there are many), the Pareto and the
+    strategy map come first; the room left goes to quad charts of the worst red KPIs, which
+    need ``session`` for their countermeasures.
     """
     charts = [bowling_chart(bowling_data(data))]
     charts += trend_charts(data)
     charts.append(pareto_chart(pareto_data(data)))
     charts.append(strategy_map(strategy_data(data)))
+    if session is not None:
+        charts += quad_charts(session, data, budget=MAX_IMAGES - len(charts))
     return _unique_names(charts[:MAX_IMAGES])
+
+
+def quad_charts(session: Session, data: ReviewData, *, budget: int) -> list[Chart]:
+    """A quad chart for each red KPI, the worst first (longest streak), while room is left."""
+    from bsc_core.charts.quad import quad_chart
+    from bsc_core.kpi_quad import build_quad
+
+    reds = sorted(
+        (
+            r
+            for r in data.rows
+            if r.status == Status.RED and r.kpi.frequency is not Frequency.HOURLY
+        ),
+        key=lambda r: (-r.streak, data.rows.index(r)),
+    )
+    return [
+        quad_chart(build_quad(session, kpi=r.kpi, period=r.period, today=data.as_of))
+        for r in reds[: max(budget, 0)]
+    ]
 
 
 def _unique_names(charts: list[Chart]) -> list[Chart]:

@@ -116,6 +116,18 @@ def _initiative(status: object) -> Safe:
     return Safe(INITIATIVE_BADGE.get(text, escape(text.replace("_", " "))))
 
 
+IDEA_STATUS = {
+    "new": "💡 new",
+    "accepted": "👍 accepted",
+    "done": "✅ done",
+    "rejected": "✖️ rejected",
+}
+
+
+def _idea_status(status: object) -> Safe:
+    return Safe(IDEA_STATUS.get(str(status), escape(status)))
+
+
 def _num(value: float | None, unit: str = "") -> Safe:
     return escape(format_number(value, unit))
 
@@ -152,6 +164,7 @@ def environment(markdown: bool = False) -> Environment:
         "mention": dialect.mention,
         "badge": _badge,
         "initiative": _initiative,
+        "idea_status": _idea_status,
         "num": _num,
         "pct": lambda v: escape(format_pct(v)),
         "longdate": _longdate,

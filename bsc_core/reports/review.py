@@ -23,7 +23,9 @@ from bsc_core.board import (
     load_history,
     load_kpis,
 )
+from bsc_core.ideas import IdeaView, list_ideas
 from bsc_core.models import Initiative, Objective, ObjectiveLink, Perspective
+from bsc_core.pace import daily_status, last_working_day
 from bsc_core.periods import Frequency, Period, latest_ended
 from bsc_core.reports.common import (
     CountermeasureInfo,
@@ -92,6 +94,7 @@ class ReviewData:
     links: list[tuple[str, str]]
     root_causes: list[tuple[str, int]]
     history: History = field(repr=False)
+    ideas: list[IdeaView] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -149,6 +152,14 @@ def _history_since(kpis: list[KpiRef], month: Period, as_of: date) -> dict[Frequ
     return since
 
 
+def _row(kpi: KpiRef, history: History, month: Period) -> KpiStatus:
+    """The KPI in the review: at its latest period of the month; an hourly KPI rolled up
+    into the total of the month's last working day."""
+    if kpi.frequency is Frequency.HOURLY:
+        return daily_status(kpi, history, last_working_day(month))
+    return history.with_streak(kpi, period_for_month(kpi.frequency, month))
+
+
 def build_review(session: Session, *, scorecard_id: int, month: Period) -> ReviewData:
     """The monthly review of one scorecard for ``month`` (a monthly period)."""
     if month.frequency is not Frequency.MONTHLY:
@@ -157,7 +168,7 @@ def build_review(session: Session, *, scorecard_id: int, month: Period) -> Revie
     as_of = review_as_of(month)
     kpis = load_kpis(session, scorecard_ids=[scorecard_id])
     history = load_history(session, kpis, since=_history_since(kpis, month, as_of))
-    rows = [history.with_streak(k, period_for_month(k.frequency, month)) for k in kpis]
+    rows = [_row(k, history, month) for k in kpis]
 
     perspectives = _perspectives(session, scorecard_id, rows)
     all_cms = load_countermeasures(session, scorecard_id=scorecard_id, open_only=False, day=as_of)
@@ -178,6 +189,12 @@ def build_review(session: Session, *, scorecard_id: int, month: Period) -> Revie
         links=links,
         root_causes=_root_causes(all_cms, month),
         history=history,
+        ideas=list_ideas(
+            session,
+            scorecard_ids=[scorecard_id],
+            since=datetime.combine(month.start_date, time(0), tzinfo=card.zone),
+            until=datetime.combine(month.end_date + timedelta(days=1), time(0), tzinfo=card.zone),
+        ),
     )
 
 

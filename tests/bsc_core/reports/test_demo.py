@@ -62,11 +62,19 @@ def test_demo_command_writes_previews_and_an_index_with_existing_images(tmp_path
     assert result.exit_code == 0, result.output
     assert "index.html" in result.output
     assert (out / "bsc.db").exists()
-    for kind in ("huddle", "review"):
-        assert (out / kind / "blocks.json").exists() and (out / kind / f"{kind}.md").exists()
+    folders = {
+        "huddle": ["huddle-acme-2026-11-23", "huddle-acme-plant-2026-11-23"],
+        "review": ["review-acme-2026-10"],
+    }
+    for kind, names in folders.items():
+        for name in names:
+            assert (out / name / "blocks.json").exists() and (out / name / f"{kind}.md").exists()
     page = (out / "index.html").read_text("utf-8")
     images = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', page)
-    assert 4 <= len(images) <= 10
+    shown = {src.split("/")[0] for src, _alt in images}
+    assert shown >= {"review-acme-2026-10", "kpi-quad-mrr", "kpi-pace-up1"}
+    assert "Instant alert" in page and "turned <b>red</b>" in page
+    assert "New ideas" in page and "Hourly output" in page
     for src, alt in images:
         assert not src.startswith("/") and (out / src).read_bytes().startswith(b"\x89PNG")
         assert alt

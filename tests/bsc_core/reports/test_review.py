@@ -78,3 +78,82 @@ def test_review_charts_are_at_most_ten_with_alt_text(store: Store) -> None:
     assert all(c.alt_text and c.filename.endswith(".png") for c in charts)
     assert len({c.filename for c in charts}) == len(charts)
     assert charts[0].png().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_review_thread_adds_quad_charts_of_the_worst_reds_within_ten(store: Store) -> None:
+    card_id = scenario.build(store)
+    with store.read() as session:
+        data = build_review(session, scorecard_id=card_id, month=OCTOBER)
+        charts = review_charts(session, data)
+    quads = [c for c in charts if c.filename.startswith("quad-")]
+    reds = sorted((r for r in data.rows if r.status == "red"), key=lambda r: -r.streak)
+    assert len(charts) <= MAX_IMAGES and quads
+    assert quads[0].filename == f"quad-{reds[0].kpi.code.lower()}.png"  # the longest streak first
+    panels = [ax.get_gid() for ax in quads[0].figure.axes if ":" not in (ax.get_gid() or ":")]
+    assert panels == ["trend", "pareto", "actions", "summary"]
+
+
+def test_the_review_lists_the_months_ideas_with_their_status(store: Store) -> None:
+    from datetime import UTC, datetime
+
+    from bsc_core.ideas import add_idea, decide_idea
+
+    card_id = scenario.build(store)
+    with store.write() as session:
+        october = add_idea(
+            session=session,
+            scorecard_id=card_id,
+            kpi_id=None,
+            text="Shorter <b>stand-ups</b>",
+            author="U0IDEA001",
+        )
+        october.created_at = datetime(2026, 10, 14, 9, tzinfo=UTC)
+        november = add_idea(
+            session=session,
+            scorecard_id=card_id,
+            kpi_id=None,
+            text="Later idea",
+            author="U0IDEA001",
+        )
+        november.created_at = datetime(2026, 11, 2, 9, tzinfo=UTC)
+        session.flush()
+        decide_idea(session=session, idea_id=october.id or 0, status="accepted", actor="U0CHAIR01")
+    with store.read() as session:
+        data = build_review(session, scorecard_id=card_id, month=OCTOBER)
+    assert [i.text for i in data.ideas] == ["Shorter <b>stand-ups</b>"]
+    text = "\n".join(
+        b["text"]["text"] for b in render_review_blocks(data) if b.get("type") == "section"
+    )
+    assert "Improvement ideas" in text and "👍 accepted" in text and "&lt;b&gt;stand-ups" in text
+
+
+def test_an_hourly_kpi_is_rolled_up_into_daily_totals_in_the_review(store: Store) -> None:
+    import io
+
+    from bsc_core.imports.actuals_csv import read_actuals, write_actuals
+    from tests.factories import import_docs, kpi, scorecard
+
+    import_docs(
+        store,
+        scorecard(kpi("UP1", frequency="hourly", target=100, hours="07:00-09:00"), slug="line"),
+    )
+    rows = "code,period,value\n" + "".join(
+        f"UP1,{day}T{h:02d},{v}\n"
+        for day, v in (("2026-09-30", 100), ("2026-10-30", 80))
+        for h in (7, 8)
+    )
+    with store.read() as session:
+        parsed = read_actuals(session, io.StringIO(rows))
+    with store.write() as session:
+        write_actuals(session, parsed, actor="test")
+        from sqlmodel import select
+
+        from bsc_core.models import Scorecard
+
+        card_id = session.exec(select(Scorecard.id).where(Scorecard.slug == "line")).one()
+    with store.read() as session:
+        data = build_review(session, scorecard_id=card_id, month=OCTOBER)
+    row = data.rows[0]
+    assert (str(row.period), row.actual, row.target, row.status) == ("2026-10-30", 160, 200, "red")
+    cells = {c.month: (c.actual, c.status) for c in bowling_data(data).rows[0].cells}
+    assert cells["2026-09"] == (200, "green") and cells["2026-10"] == (160, "red")
