@@ -113,7 +113,7 @@ def post_prepared(
         raise ReportError(
             f"scorecard {report.data.scorecard.slug!r} has no channel; set `channel:` in its YAML"
         )
-    note = "Charts for this review: bowling chart, trends, root causes and strategy map."
+    note = "Charts for this review: bowling chart, trends, root causes, strategy map, quad charts."
     return post_report(
         client,
         channel=target,

@@ -9,24 +9,31 @@ from __future__ import annotations
 
 from typing import Any
 
-MAX_MESSAGE_BLOCKS = 50
+from bsc_core.reports.blockkit import MAX_BLOCKS as MAX_MESSAGE_BLOCKS
+from bsc_core.reports.blockkit import (
+    MAX_SECTION_TEXT,
+    context,
+    divider,
+    header,
+    truncate,
+)
+
 MAX_VIEW_BLOCKS = 100
-MAX_SECTION_TEXT = 3000
-MAX_HEADER_TEXT = 150
-MAX_FIELDS = 10
 
 Block = dict[str, Any]
 
-
-def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def header(text: str) -> Block:
-    return {
-        "type": "header",
-        "text": {"type": "plain_text", "text": truncate(text, MAX_HEADER_TEXT)},
-    }
+__all__ = [
+    "MAX_MESSAGE_BLOCKS",
+    "actions",
+    "button",
+    "context",
+    "divider",
+    "fit_blocks",
+    "fit_lines",
+    "header",
+    "section",
+    "truncate",
+]
 
 
 def section(text: str, *, accessory: Block | None = None, block_id: str | None = None) -> Block:
@@ -39,24 +46,6 @@ def section(text: str, *, accessory: Block | None = None, block_id: str | None =
     if block_id:
         block["block_id"] = block_id
     return block
-
-
-def fields(items: list[str]) -> Block:
-    return {
-        "type": "section",
-        "fields": [{"type": "mrkdwn", "text": truncate(t, 2000)} for t in items[:MAX_FIELDS]],
-    }
-
-
-def context(text: str) -> Block:
-    return {
-        "type": "context",
-        "elements": [{"type": "mrkdwn", "text": truncate(text, MAX_SECTION_TEXT)}],
-    }
-
-
-def divider() -> Block:
-    return {"type": "divider"}
 
 
 def button(text: str, *, action_id: str, value: str, style: str | None = None) -> Block:

@@ -296,8 +296,10 @@ def huddle_fallback_text(data: HuddleData) -> str:
 
 # -- the review ---------------------------------------------------------------------------------
 
-CHARTS_NOTE = "📊 Charts in the thread: bowling chart (year to date), trends of the red and amber "
-CHARTS_NOTE += "KPIs, Pareto of root causes, strategy map."
+CHARTS_NOTE = (
+    "📊 Charts in the thread: bowling chart (year to date), trends of the red and amber KPIs, "
+    "Pareto of root causes, strategy map, and a quad chart for each of the worst reds."
+)
 
 
 def _review_text(data: ReviewData, *, markdown: bool, charts_note: str) -> str:

@@ -214,3 +214,34 @@ def test_the_modal_log_also_alerts(bot, fake_slack) -> None:  # type: ignore[no-
         lambda f: [m for m in channel_posts(f) if "turned red" in m.args["text"]]
     )
     assert len(alert) == 1
+
+
+def test_the_chair_schedules_the_huddle_from_slack_and_a_member_cannot(
+    bot, fake_slack, store
+) -> None:  # type: ignore[no-untyped-def]
+    from bsc_core.models import Schedule
+
+    refused = as_user(bot, fake_slack, OWNER).command(
+        "schedule 09:15 mon,wed,fri", command="/huddle"
+    )
+    assert "Only the chair" in refused.json()["text"]
+    with store.read() as session:
+        assert session.exec(select(Schedule)).all() == []
+    done = as_user(bot, fake_slack, CHAIR).command(
+        "schedule 09:15 mon,wed,fri Europe/Paris", command="/huddle"
+    )
+    assert "09:15" in done.json()["text"]
+    with store.read() as session:
+        row = session.exec(select(Schedule)).one()
+    assert (row.kind, row.at, row.days, row.timezone) == (
+        "huddle",
+        "09:15",
+        "mon,wed,fri",
+        "Europe/Paris",
+    )
+    shown = as_user(bot, fake_slack, OWNER).command("schedule", command="/huddle").json()["text"]
+    assert "09:15" in shown and "Europe/Paris" in shown
+    bad = (
+        as_user(bot, fake_slack, CHAIR).command("schedule 25:99", command="/huddle").json()["text"]
+    )
+    assert "HH:MM" in bad
