@@ -81,11 +81,24 @@ def main() -> None:
         def review() -> None:
             with store.read() as session:
                 data = build_review(session, scorecard_id=card_id, month=MONTH)
+                charts = review_charts(session, data)
             render_review_blocks(data)
-            for chart in review_charts(None, data):
+            for chart in charts:
                 chart.png()
 
         results.append({"case": "review + charts, 60 KPIs", **_measure(store, review, 3)})
+
+        def quad() -> None:
+            from bsc_core.board import load_kpis
+            from bsc_core.charts.quad import quad_chart
+            from bsc_core.kpi_quad import build_quad
+
+            with store.read() as session:
+                kpi = load_kpis(session, scorecard_ids=[card_id])[0]
+                data = build_quad(session, kpi=kpi, today=DAY)
+            quad_chart(data).png()
+
+        results.append({"case": "quad chart, one KPI", **_measure(store, quad, RUNS)})
         store.dispose()
 
     table = Table(title="bscbot reports")
