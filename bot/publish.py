@@ -15,16 +15,18 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bsc_core.charts import Chart
 from bsc_core.db import Store
 from bsc_core.periods import Period
 from bsc_core.reports.common import ReportError
 from bsc_core.reports.prepare import PreparedReport, prepare_huddle, prepare_review
+
+if TYPE_CHECKING:
+    from bsc_core.charts import Chart
 
 log = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import threading
@@ -25,8 +26,10 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.middleware.request_verification import RequestVerification
+from slack_sdk.signature import SignatureVerifier
 
 from bsc_core.db import get_store
+from bsc_core.settings import get_settings
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -95,13 +98,23 @@ def _require_request_verification(bolt_app: App) -> None:
         )
 
 
+#: Slack's requests are small; anything this large is not one of them.
+MAX_BODY_BYTES = 1_000_000
+
+
 class WebApp:
     """The WSGI callable gunicorn serves (see :func:`bot.server.serve_http`)."""
 
-    def __init__(self, bolt_app: App, *, probe: HealthProbe | None = None) -> None:
+    def __init__(
+        self, bolt_app: App, *, probe: HealthProbe | None = None, signing_secret: str | None = None
+    ) -> None:
         _require_request_verification(bolt_app)
         self.bolt_app = bolt_app
         self.slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+        secret = (
+            signing_secret if signing_secret is not None else get_settings().SLACK_SIGNING_SECRET
+        )
+        self.verifier = SignatureVerifier(secret or "")
         self.probe = probe or HealthProbe(database_ping)
         self.version = app_version()
 
@@ -109,10 +122,34 @@ class WebApp:
         path = environ.get("PATH_INFO") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
         if path == EVENTS_PATH and method == "POST":
-            return self.slack(environ, start_response)
+            return self._slack_request(environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return self._health(start_response, head=method == "HEAD")
         return _respond(start_response, "404 Not Found", {"error": "not_found"})
+
+    def _slack_request(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Check the signature before anything parses the body, then hand it to Bolt.
+
+        Bolt parses a payload before its own check, so a forged request with a malformed body
+        would otherwise end in a 500 and a traceback; here it gets a plain 401.
+        """
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length < 0 or length > MAX_BODY_BYTES:
+            return _respond(start_response, "413 Content Too Large", {"error": "too_large"})
+        body = environ["wsgi.input"].read(length) if length else b""
+        headers = {
+            "x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
+            "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", ""),
+        }
+        if not self.verifier.is_valid_request(body, headers):
+            return _respond(start_response, "401 Unauthorized", {"error": "invalid_request"})
+        environ["wsgi.input"] = io.BytesIO(body)
+        return self.slack(environ, start_response)
 
     def _health(self, start_response: StartResponse, *, head: bool) -> Iterable[bytes]:
         ok = self.probe.database_ok()

@@ -7,15 +7,25 @@ Slack's "/kpi log", the log modal and the CSV import all end here, so the answer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from sqlmodel import Session, select
 
 from bsc_core import audit
-from bsc_core.models import Actual, Kpi, utcnow
+from bsc_core.models import Actual, utcnow
 from bsc_core.periods import Period
 
 Outcome = Literal["created", "updated", "unchanged"]
+
+
+class KpiKey(Protocol):
+    """What recording needs of a KPI: a table row or a board reference both fit."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def code(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -31,7 +41,7 @@ class LogResult:
 def record_actual(
     *,
     session: Session,
-    kpi: Kpi,
+    kpi: KpiKey,
     period: Period,
     value: float,
     note: str | None,

@@ -19,6 +19,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from bsc_core.audit import record
+from bsc_core.errors import FieldError
 from bsc_core.models import Countermeasure, Kpi, Objective, Scorecard, utcnow
 
 OPEN = "open"
@@ -27,13 +28,8 @@ MAX_ROOT_CAUSE = 60
 MAX_ACTION = 2000
 
 
-class CountermeasureError(ValueError):
+class CountermeasureError(FieldError):
     """A countermeasure cannot be filed or closed; ``field`` names the input at fault."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def _snapshot(cm: Countermeasure) -> dict[str, object]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -116,6 +116,9 @@ class Store:
         )
         self._schema_ready = False
         self._schema_lock = threading.Lock()
+        # SQLite allows one writer at a time; threads of one process queue on this lock
+        # instead of sleeping in SQLite's busy handler, whose back-off makes long tails.
+        self._writer = threading.RLock() if is_sqlite(url) else None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -126,7 +129,7 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with _unavailable_on_outage():
+        with _unavailable_on_outage(), self._writer or nullcontext():
             self.ensure_schema()
             with Session(self._write_engine, expire_on_commit=False) as session:
                 try:

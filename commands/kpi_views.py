@@ -7,7 +7,7 @@ from itertools import groupby
 
 from sqlmodel import Session, col, select
 
-from bsc_core.board import KpiStatus, board, load_history, load_kpis, status_of
+from bsc_core.board import KpiStatus, board, load_history, load_kpis, local_today, status_of
 from bsc_core.db import Store
 from bsc_core.formatting import (
     STATUS_EMOJI,
@@ -85,7 +85,7 @@ def show_kpi(*, store: Store, code: str, as_of: date | None = None) -> Reply:
         history = load_history(session, [kpi])
         current = status_of(kpi, history, as_of)
         series = history.series(kpi, current.period, 12)
-        measures = _open_countermeasures(session, [kpi.id])
+        measures = _open_countermeasures(session, [kpi.id], today=local_today(kpi.timezone))
     direction = "higher is better" if kpi.direction.value == "up" else "lower is better"
     definition = (
         f"*{escape_mrkdwn(kpi.code)}* — {escape_mrkdwn(kpi.name)}\n"
@@ -109,13 +109,12 @@ def show_kpi(*, store: Store, code: str, as_of: date | None = None) -> Reply:
     return Reply(text=f"{kpi.code}: {current.status.value} for {current.period}", blocks=blocks)
 
 
-def _open_countermeasures(session: Session, kpi_ids: list[int]) -> list[str]:
+def _open_countermeasures(session: Session, kpi_ids: list[int], *, today: date) -> list[str]:
     rows = session.exec(
         select(Countermeasure)
         .where(col(Countermeasure.kpi_id).in_(kpi_ids), Countermeasure.status == "open")
         .order_by(col(Countermeasure.due_date))
     ).all()
-    today = date.today()
     out = []
     for cm in rows:
         overdue = " *overdue*" if cm.due_date and cm.due_date < today else ""

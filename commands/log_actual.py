@@ -16,8 +16,9 @@ from bsc_core.actuals import LogResult, record_actual
 from bsc_core.alerts import alerts_enabled, claim_alert, turned_red
 from bsc_core.board import KpiRef
 from bsc_core.db import Store
+from bsc_core.errors import FieldError
 from bsc_core.formatting import escape_mrkdwn, format_number, format_pct, status_badge
-from bsc_core.models import Kpi, Target
+from bsc_core.models import Target
 from bsc_core.periods import EXPECTED_FORM, Frequency, Period, PeriodError, latest_ended
 from bsc_core.status import Status, evaluate, variance_pct
 from commands.access import may_log, not_yours
@@ -28,15 +29,6 @@ from commands.values import BadValue, TypedValue, parse_value, suffix_fits
 
 HOURLY_GRACE = timedelta(minutes=15)
 MAX_NOTE = 1000
-
-
-class FieldError(ValueError):
-    """A problem with one input (``kpi``, ``value``, ``period`` or ``note``)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -148,11 +140,9 @@ def log_actual(
         raise FieldError("note", f"the note has {len(note)} characters; keep it under {MAX_NOTE}")
 
     def work(session: Session) -> tuple[LogResult, float | None, bool]:
-        row = session.get(Kpi, kpi.id)
-        assert row is not None
         result = record_actual(
             session=session,
-            kpi=row,
+            kpi=kpi,
             period=period,
             value=number,
             note=note,

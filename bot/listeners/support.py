@@ -43,3 +43,8 @@ def safely(work: Callable[[], Reply], *, context: str) -> Reply:
         return work()
     except Exception as exc:  # noqa: BLE001 - turned into a reply and logged with a reference
         return failure_reply(exc, context=context)
+
+
+def plain_error(text: str) -> str:
+    """Modal errors are plain text: drop mrkdwn marks and keep within Slack's length."""
+    return text.replace("`", "").replace("*", "").replace("⚠️ ", "")[:1900]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import Session
 
@@ -230,6 +229,8 @@ def write_preview(
         images.append(
             {"filename": chart.filename, "title": chart.title, "alt_text": chart.alt_text}
         )
+    from bsc_core.reports.prepare import report_metadata
+
     message = {
         "text": text,
         "blocks": blocks,
@@ -241,11 +242,3 @@ def write_preview(
     md_path = out_dir / f"{kind}.md"
     md_path.write_text(markdown, "utf-8")
     return [blocks_path, md_path, *written]
-
-
-def report_metadata(kind: str, data: HuddleData | ReviewData) -> dict[str, Any]:
-    """Message metadata that lets the scheduler recognise its own posts by ``key``."""
-    return {
-        "event_type": "bscbot_report",
-        "event_payload": {"kind": kind, "scorecard": data.scorecard.slug, "key": data.key},
-    }

@@ -9,18 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlmodel import Session
 
 from bsc_core.board import find_scorecard, local_today
-from bsc_core.charts import Chart
 from bsc_core.periods import Frequency, Period
 from bsc_core.reports import render
-from bsc_core.reports.charts import report_metadata, review_charts, write_preview
 from bsc_core.reports.common import ReportError
 from bsc_core.reports.huddle import HuddleData, build_huddle
 from bsc_core.reports.review import ReviewData, build_review, last_ended_month
+
+if TYPE_CHECKING:  # the chart modules load matplotlib: only when a chart is drawn
+    from bsc_core.charts import Chart
 
 ReportKind = Literal["huddle", "review"]
 
@@ -47,6 +48,8 @@ class PreparedReport:
 
     def write(self, out_dir: Path) -> list[Path]:
         """Write the preview files (blocks.json, <kind>.md, PNGs) into ``out_dir``."""
+        from bsc_core.reports.charts import write_preview
+
         return write_preview(self.kind, self.data, self.charts, out_dir)
 
 
@@ -55,6 +58,14 @@ def _scorecard_id(session: Session, slug: str) -> tuple[int, str]:
     if card is None or card.id is None:
         raise ReportError(f"there is no scorecard {slug!r}")
     return card.id, card.timezone
+
+
+def report_metadata(kind: str, data: HuddleData | ReviewData) -> dict[str, Any]:
+    """Message metadata that lets the scheduler recognise its own posts by ``key``."""
+    return {
+        "event_type": "bscbot_report",
+        "event_payload": {"kind": kind, "scorecard": data.scorecard.slug, "key": data.key},
+    }
 
 
 def prepare_huddle(
@@ -93,7 +104,11 @@ def prepare_review(
     scorecard_id, zone = _scorecard_id(session, scorecard_slug)
     month = month or last_ended_month(local_today(zone))
     data = build_review(session, scorecard_id=scorecard_id, month=month)
-    charts = review_charts(session, data) if with_charts else []
+    charts: list[Chart] = []
+    if with_charts:
+        from bsc_core.reports.charts import review_charts
+
+        charts = review_charts(session, data)
     return PreparedReport(
         kind="review",
         data=data,

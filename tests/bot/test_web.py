@@ -51,3 +51,22 @@ def test_a_ping_that_raises_means_down() -> None:
         raise OSError("connection refused")
 
     assert HealthProbe(broken, timeout=1).database_ok() is False
+
+
+def test_the_web_and_clock_processes_do_not_load_matplotlib_until_a_chart_is_drawn() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from bot.app import build_app\n"
+        "from bot.web import create_wsgi_app\n"
+        "import bot.cli, scheduler.clock, scheduler.jobs, scheduler.nag\n"
+        "create_wsgi_app(build_app())\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert result.stdout.strip() == "False"

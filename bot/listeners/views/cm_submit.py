@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.home_refresh import refresh_home
-from bot.listeners.support import caller_from, failure_reply
+from bot.home_refresh import refresh_after_change, refresh_home
+from bot.listeners.support import caller_from, failure_reply, plain_error
 from bot.views.cm_modal import confirmation_view, metadata, submitted_values
 from bsc_core.board import load_kpis
 from bsc_core.countermeasures import CountermeasureError
@@ -47,11 +47,13 @@ def cm_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
             due=values["due"],
         )
     except CountermeasureError as exc:
-        ack(response_action="errors", errors={_block_for(exc.field, view): _plain(exc.message)})
+        ack(
+            response_action="errors", errors={_block_for(exc.field, view): plain_error(exc.message)}
+        )
         return
     except Exception as exc:  # noqa: BLE001 - shown on the form, logged with a reference
         reply = failure_reply(exc, context="countermeasure modal")
-        ack(response_action="errors", errors={"action": _plain(reply.text)})
+        ack(response_action="errors", errors={"action": plain_error(reply.text)})
         return
     ack(response_action="update", view=confirmation_view(filed.reply.text))
 
@@ -64,10 +66,7 @@ def refresh_after_cm(body: dict[str, Any], view: dict[str, Any], client: WebClie
     if code:
         with get_store().read() as session:
             people |= {k.owner for k in load_kpis(session, codes=[str(code)])}
-    for user in sorted(p for p in people if p):
+    actor = caller_from(body).user_id
+    for user in sorted(p for p in people if p and p != actor):
         refresh_home(client, user)
-
-
-def _plain(text: str) -> str:
-    """Modal errors are plain text: drop mrkdwn marks and keep within Slack's length."""
-    return text.replace("`", "").replace("*", "").replace("⚠️ ", "")[:1900]
+    refresh_after_change(client, actor=actor, kpi_codes=[str(code)] if code else [])

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.alerts import post_pending_alerts
 from bot.home_refresh import refresh_after_change
-from bot.listeners.support import caller_from, failure_reply
+from bot.listeners.support import caller_from, failure_reply, plain_error
 from bot.views.log_modal import channel_of, confirmation_view, submitted_values
 from bsc_core.db import get_store
 from commands.log_actual import FieldError, log_actual
@@ -35,11 +35,11 @@ def log_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
             note=values["note"],
         )
     except FieldError as exc:
-        ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: _plain(exc.message)})
+        ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: plain_error(exc.message)})
         return
     except Exception as exc:  # noqa: BLE001 - shown on the form, logged with a reference
         reply = failure_reply(exc, context="log modal")
-        ack(response_action="errors", errors={"value": _plain(reply.text)})
+        ack(response_action="errors", errors={"value": plain_error(reply.text)})
         return
     ack(response_action="update", view=confirmation_view(logged.reply.text))
 
@@ -48,8 +48,3 @@ def refresh_after_log(body: dict[str, Any], view: dict[str, Any], client: WebCli
     post_pending_alerts(client, get_store())
     code = submitted_values(view)["code"]
     refresh_after_change(client, actor=caller_from(body).user_id, kpi_codes=[code] if code else [])
-
-
-def _plain(text: str) -> str:
-    """Modal errors are plain text: drop mrkdwn marks and keep within Slack's length."""
-    return text.replace("`", "").replace("*", "").replace("⚠️ ", "")[:1900]
