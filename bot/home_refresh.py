@@ -39,16 +39,20 @@ def refresh_home(
 
     Requests for a person whose refresh is already running are folded into one more run.
     """
+    try:
+        if throttled:
+            with get_store().write() as session:
+                if not claim_refresh(session, user_id=user_id):
+                    return False
+    except DatabaseUnavailable as exc:
+        log.warning("could not refresh the Home of %s: %s", user_id, exc)
+        return False
     with _lock:
         if user_id in _pending:
             _pending[user_id] = True
             return False
         _pending[user_id] = False
     try:
-        if throttled:
-            with get_store().write() as session:
-                if not claim_refresh(session, user_id=user_id):
-                    return False
         while True:
             _publish(client, user_id, fresh=fresh)
             with _lock:

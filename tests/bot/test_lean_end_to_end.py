@@ -201,11 +201,12 @@ def test_a_log_refreshes_the_chairs_home_at_most_once_per_ten_seconds(bot, fake_
     def published(user: str) -> list:  # type: ignore[type-arg]
         return [c for c in fake_slack.calls_to("views.publish") if c.args["user_id"] == user]
 
-    fake_slack.wait_for(
-        lambda: len(published(OWNER)) >= 3 and published(CHAIR) and published(ADMIN)
-    )
-    time.sleep(0.5)  # the other logs' lazy listeners have had their chance to refresh
+    fake_slack.wait_for(lambda: published(OWNER) and published(CHAIR) and published(ADMIN))
+    time.sleep(1.0)  # the other logs' lazy listeners have had their chance to refresh
     assert len(published(CHAIR)) == 1 and len(published(ADMIN)) == 1
+    # The owner's own refreshes may be folded together, but the last one shows the last log.
+    assert 1 <= len(published(OWNER)) <= 3
+    assert "82,000" in json.dumps(published(OWNER)[-1].json("view"))
 
 
 def test_the_modal_log_also_alerts(bot, fake_slack) -> None:  # type: ignore[no-untyped-def]
