@@ -42,3 +42,12 @@ def store(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]
     reset_store()
     monkeypatch.delenv("DATABASE_URL")
     reload_settings()
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Each test starts and ends with settings read from its own environment."""
+    reload_settings()
+    yield
+    reset_store()
+    reload_settings()

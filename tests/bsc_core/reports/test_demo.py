@@ -6,6 +6,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
 import typer
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -15,6 +16,7 @@ from bsc_core.board import board, find_scorecard
 from bsc_core.db import Store
 from bsc_core.demo import generate_demo
 from bsc_core.models import Countermeasure
+from bsc_core.settings import reload_settings
 from bsc_core.status import Status
 
 TODAY = date(2026, 11, 23)
@@ -56,7 +58,9 @@ def test_demo_is_deterministic(tmp_path: Path) -> None:
     assert contents[0] == contents[1]
 
 
-def test_demo_command_writes_previews_and_an_index_with_existing_images(tmp_path: Path) -> None:
+def test_demo_command_writes_previews_and_an_index_with_existing_images(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "demo"
     result = CliRunner().invoke(_app(), ["demo", "--out", str(out), "--today", "2026-11-23"])
     assert result.exit_code == 0, result.output
@@ -86,7 +90,9 @@ def test_demo_command_writes_previews_and_an_index_with_existing_images(tmp_path
     assert again.exit_code == 0, again.output
 
     previews = tmp_path / "preview"
-    result = CliRunner(env={"DATABASE_URL": f"sqlite:///{out}/bsc.db"}).invoke(
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{out}/bsc.db")
+    reload_settings()
+    result = CliRunner().invoke(
         _app(),
         [
             "preview",
