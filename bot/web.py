@@ -142,11 +142,11 @@ class WebApp:
         if length < 0 or length > MAX_BODY_BYTES:
             return _respond(start_response, "413 Content Too Large", {"error": "too_large"})
         body = environ["wsgi.input"].read(length) if length else b""
-        headers = {
-            "x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
-            "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", ""),
-        }
-        if not self.verifier.is_valid_request(body, headers):
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+        if not (timestamp.isdigit() and signature) or not self.verifier.is_valid(
+            body, timestamp, signature
+        ):
             return _respond(start_response, "401 Unauthorized", {"error": "invalid_request"})
         environ["wsgi.input"] = io.BytesIO(body)
         return self.slack(environ, start_response)
