@@ -7,7 +7,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bsc_core.alerts import mark_alert, take_pending
+from bsc_core.alerts import any_pending, mark_alert, take_pending
 from bsc_core.db import DatabaseUnavailable, Store
 from commands.alerts import alert_message
 
@@ -17,6 +17,9 @@ log = logging.getLogger(__name__)
 def post_pending_alerts(client: WebClient, store: Store) -> int:
     """Post every pending alert once; returns how many were posted."""
     try:
+        with store.read() as session:
+            if not any_pending(session):
+                return 0
         with store.write() as session:
             pending = take_pending(session)
     except DatabaseUnavailable as exc:

@@ -41,6 +41,8 @@ def refresh_home(
     """
     try:
         if throttled:
+            if _recently_refreshed(user_id):
+                return False
             with get_store().write() as session:
                 if not claim_refresh(session, user_id=user_id):
                     return False
@@ -67,6 +69,19 @@ def refresh_home(
             _pending.pop(user_id, None)
 
 
+_last_throttled: dict[str, float] = {}
+
+
+def _recently_refreshed(user_id: str) -> bool:
+    """This process refreshed the person within the interval: no need to ask the database."""
+    now = time.monotonic()
+    with _lock:
+        if now - _last_throttled.get(user_id, -SNAPSHOT_MAX_AGE) < SNAPSHOT_MAX_AGE:
+            return True
+        _last_throttled[user_id] = now
+    return False
+
+
 def _publish(client: WebClient, user_id: str, *, fresh: bool) -> None:
     store = get_store()
     now = time.monotonic()
@@ -81,9 +96,31 @@ def _publish(client: WebClient, user_id: str, *, fresh: bool) -> None:
     client.views_publish(user_id=user_id, view=view)
 
 
+ACTOR_DELAY = 0.5  # seconds: a burst of one person's logs becomes one Home refresh
+_scheduled: set[str] = set()
+
+
+def refresh_soon(client: WebClient, user_id: str, *, delay: float = ACTOR_DELAY) -> None:
+    """Refresh ``user_id``'s Home shortly, once however many changes arrive meanwhile."""
+    with _lock:
+        if user_id in _scheduled:
+            return
+        _scheduled.add(user_id)
+
+    def run() -> None:
+        with _lock:
+            _scheduled.discard(user_id)
+        refresh_home(client, user_id, fresh=False)
+
+    timer = threading.Timer(delay, run)
+    timer.daemon = True
+    timer.start()
+
+
 def refresh_after_change(client: WebClient, *, actor: str, kpi_codes: list[str]) -> None:
-    """After a log or a countermeasure: the actor's Home now, the chairs' within the throttle."""
-    refresh_home(client, actor, fresh=False)
+    """After a log or a countermeasure: the actor's Home in a moment, the chairs' within the
+    throttle."""
+    refresh_soon(client, actor)
     try:
         chairs = chairs_to_refresh(
             store=get_store(), kpi_codes=kpi_codes, admins=get_settings().BSC_ADMINS

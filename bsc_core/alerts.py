@@ -64,6 +64,16 @@ class PendingAlert:
     channel_id: str
 
 
+def any_pending(session: Session) -> bool:
+    """A cheap read first, so the common case (nothing to post) takes no write lock."""
+    return (
+        session.exec(
+            select(Alert.id).where(col(Alert.status).in_(("pending", "posting"))).limit(1)
+        ).first()
+        is not None
+    )
+
+
 def take_pending(session: Session, *, now: datetime | None = None) -> list[PendingAlert]:
     """Claim pending alerts (compare-and-set, so two processes never post the same one)."""
     now = now or utcnow()
