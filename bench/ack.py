@@ -71,6 +71,10 @@ class Plan:
         return Plan({1: 300, 10: 2000, 50: 2000}, 100, (1, 5, 10, 20, 50, 100), 4.0)
 
 
+#: The fake Slack of the run: commands carry its response_urls, and the bot answers there.
+FAKE: FakeSlack | None = None
+
+
 def user_id(index: int) -> str:
     return f"U0BENCH{index % USERS:02d}"
 
@@ -287,21 +291,28 @@ class Script:
         return f"log {kpi_code(kpi)} {100 + unique / 1000:.3f} {month}"
 
 
-def measure(server: BotServer, clients: int, total: int) -> dict[str, Any]:
+def measure(server: BotServer, clients: int, total: int, *, answers: bool) -> dict[str, Any]:
+    # Each client is a person: they wait for the confirmation before logging the next value
+    # (the latency measured is the ack's; the answer comes through the response_url).
     run = run_clients(
         base_url=server.url,
         secret=server.secret,
         clients=clients,
         script=Script(max(1, total // clients)),
         user_of=user_id,
+        replies=FAKE,
+        wait_for_replies=answers,
     )
     return summarise(run)
 
 
 def summarise(run: LoadRun) -> dict[str, Any]:
     times = sorted(o.seconds * 1000 for o in run.outcomes)
+    answered = sorted((o.reply_seconds or o.seconds) * 1000 for o in run.outcomes if o.reply)
     errors = [o for o in run.outcomes if not o.ok or "went wrong" in o.reply]
     return {
+        "answer_p50_ms": round(percentile(answered, 50), 2) if answered else None,
+        "answer_p99_ms": round(percentile(answered, 99), 2) if answered else None,
         "requests": len(run.outcomes),
         "errors": len(errors),
         "first_error": (errors[0].error or errors[0].reply[:200]) if errors else None,
@@ -329,6 +340,7 @@ def ramp(server: BotServer, plan: Plan) -> dict[str, Any]:
             user_of=user_id,
             stop=stop,
             timeout=30,
+            replies=FAKE,
         )
         timer.cancel()
         step = {"clients": clients, **summarise(run)}
@@ -367,33 +379,26 @@ def run_backend(name: str, url: str, plan: Plan, fake: FakeSlack, workdir: Path)
         command=[sys.executable, "-m", "bench.bare_app", "--app", "bare"],
         **common,  # type: ignore[arg-type]
     )
-    ack_only = Served(
-        workdir=workdir / "ack-only",
-        command=[sys.executable, "-m", "bench.bare_app", "--app", "ack-only"],
-        **common,  # type: ignore[arg-type]
-    )
     result: dict[str, Any] = {"store": store_info}
     ours.start()
     try:
         time.sleep(1.0)  # let start-up settle before reading the idle footprint
         result["idle_memory"] = memory_of(ours)
         bare.start()
-        ack_only.start()
         try:
-            apps = {"bscbot": ours, "bare": bare, "ack-only": ack_only}
-            for server in apps.values():  # first requests pay for imports and connections
-                measure(server, 1, plan.warmup)
+            apps = {"bscbot": ours, "bare": bare}
+            for name, server in apps.items():  # first requests pay for imports and connections
+                measure(server, 1, plan.warmup, answers=name == "bscbot")
             latency: dict[str, Any] = {}
             for clients in LEVELS:
                 console.print(f"  {clients} client(s)…")
                 latency[str(clients)] = {
-                    name: measure(server, clients, plan.requests[clients])
+                    name: measure(server, clients, plan.requests[clients], answers=name == "bscbot")
                     for name, server in apps.items()
                 }
             result["latency"] = latency
         finally:
             bare.stop()
-            ack_only.stop()
         console.print("  throughput ramp…")
         result["ramp"] = ramp(ours, plan)
         result["memory_after_load"] = memory_of(ours)
@@ -440,16 +445,17 @@ def print_report(results: dict[str, Any]) -> None:
     )
     table = Table(
         title="/kpi log ack latency (ms) — bscbot vs bare Bolt, same stack "
-        "(ack-only: bscbot's ack without the Home refresh after it)"
+        "(answer: until the confirmation arrived through the response_url)"
     )
-    for column in ("DB", "clients", "app", "n", "p50", "p95", "p99", "max", "req/s", "p50 ×bare"):
+    columns = ("DB", "clients", "app", "n", "p50", "p95", "p99", "max", "req/s", "p50 ×bare")
+    for column in (*columns, "answer p50/p99"):
         table.add_column(column, justify="right" if column not in ("DB", "app") else "left")
     for db, data in results["backends"].items():
         if "skipped" in data:
             table.add_row(db, "—", data["skipped"], *[""] * 7)
             continue
         for clients, pair in data["latency"].items():
-            for app in ("bscbot", "ack-only", "bare"):
+            for app in ("bscbot", "bare"):
                 r = pair[app]
                 table.add_row(
                     db,
@@ -462,6 +468,9 @@ def print_report(results: dict[str, Any]) -> None:
                     f"{r['max_ms']:.1f}",
                     f"{r['rps']:.0f}",
                     f"{ratio(r['p50_ms'], pair['bare']['p50_ms'])}" if app != "bare" else "",
+                    f"{r['answer_p50_ms']:.0f} / {r['answer_p99_ms']:.0f}"
+                    if r.get("answer_p50_ms") is not None
+                    else "",
                 )
         table.add_section()
     console.print(table)
@@ -547,7 +556,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "plan": {"requests": plan.requests, "ramp": plan.ramp, "ramp_seconds": plan.ramp_seconds},
         "backends": {},
     }
+    global FAKE
     with FakeSlack() as fake, tempfile.TemporaryDirectory(prefix="bscbot-bench-") as tmp:
+        FAKE = fake
         for name in backends:
             workdir = Path(tmp) / name
             workdir.mkdir()

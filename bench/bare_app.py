@@ -45,22 +45,7 @@ def build_bare_app() -> App:
     return app
 
 
-def build_ack_only_bscbot() -> App:
-    """bscbot's own ``/kpi`` ack listener without the lazy Home refresh that follows a log.
-
-    Not a configuration anyone deploys: it splits the latency of the real app into the ack's
-    own work and the cost of the work scheduled after it in the same worker.
-    """
-    from bot.app import _on_error
-    from bot.listeners.commands.kpi import kpi_ack
-
-    app = _app()
-    app.command("/kpi")(kpi_ack)
-    app.error(_on_error)
-    return app
-
-
-APPS = {"bare": build_bare_app, "ack-only": build_ack_only_bscbot}
+APPS = {"bare": build_bare_app}
 
 
 def main() -> None:

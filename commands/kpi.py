@@ -127,15 +127,20 @@ def _problem(message: str, usage: str | None) -> Reply:
     return Reply(text=text + "\nNothing was changed.")
 
 
+def usage_reply(exc: p.UsageError) -> Reply:
+    """The answer to a malformed command: what was wrong, and the right form."""
+    reply = _problem(exc.message, exc.usage)
+    if exc.usage is None:
+        reply = Reply(text=reply.text + "\n\n" + help_reply().text)
+    return reply
+
+
 def handle_kpi(text: str, *, store: Store, caller: Caller, now: datetime | None = None) -> Reply:
     """Run one ``/kpi`` command and return the reply (errors become helpful replies)."""
     try:
         command = p.parse_kpi(text)
     except p.UsageError as exc:
-        reply = _problem(exc.message, exc.usage)
-        if exc.usage is None:
-            reply = Reply(text=reply.text + "\n\n" + help_reply().text)
-        return reply
+        return usage_reply(exc)
     handler = HANDLERS.get(type(command))
     if handler is None:
         return _problem("that command is not available in this version of bscbot", None)

@@ -27,23 +27,38 @@ class SlackUser:
     user_id: str
     channel_id: str = "C0TEAM0001"
 
+    last_response_url: str = ""
+
     def command(
         self, text: str, *, command: str = "/kpi", channel_id: str | None = None
     ) -> Response:
+        """Send the slash command; the HTTP answer is the ack (see :meth:`answer`)."""
+        self.last_response_url = self.fake.response_url(name=f"{command} {text}"[:60])
         body = slash_command_body(
             command=command,
             text=text,
             user_id=self.user_id,
             channel_id=channel_id or self.channel_id,
-            response_url=self.fake.response_url(name=f"{command} {text}"[:60]),
+            response_url=self.last_response_url,
         )
         return self.client.post("/slack/events", body)
 
-    def reply(self, text: str, **kwargs: Any) -> str:
-        """The text a person sees in reply to a slash command answered in the ack."""
+    def answer(self, text: str, **kwargs: Any) -> dict[str, Any]:
+        """The message a person sees in reply: the ack's body when it carries one, else the
+        first message the bot sends through the command's response_url."""
         response = self.command(text, **kwargs)
         assert response.status == 200, response.text
-        return response.json()["text"]
+        if response.text.strip():
+            body = response.json()
+            if body.get("text"):
+                return body
+        url = self.last_response_url
+        posted = self.fake.wait_for(lambda: self.fake.responses_for(url), timeout=10)
+        return dict(posted[0].body)
+
+    def reply(self, text: str, **kwargs: Any) -> str:
+        """The text of :meth:`answer`."""
+        return str(self.answer(text, **kwargs)["text"])
 
     def click(self, action_id: str, value: str, *, view: dict[str, Any] | None = None) -> Response:
         body = block_actions_body(

@@ -194,7 +194,7 @@ def test_kpi_cm_lists_open_countermeasures_and_done_closes_them(
 ) -> None:  # type: ignore[no-untyped-def]
     assert submit(bot, fake_slack, OWNER, cm_values())["response_action"] == "update"
     [cm] = stored(store)
-    listing = SlackUser(bot.client, fake_slack, OWNER, CHANNEL).command("cm").json()
+    listing = SlackUser(bot.client, fake_slack, OWNER, CHANNEL).answer("cm")
     done = [b["accessory"] for b in listing["blocks"] if b.get("accessory")]
     assert [(d["action_id"], d["value"]) for d in done] == [("cm_done", str(cm.id))]
 

@@ -90,8 +90,8 @@ def test_logging_a_red_value_posts_exactly_one_alert_with_a_button(bot, fake_sla
     owner.reply("log MRR 70000 2026-10")  # stays red: none
     owner.reply("log MRR 70000 2026-10")  # resend: none
     owner.reply("log GM 61.5% 2026-10")  # amber: none
-    as_user(bot, fake_slack, OTHER).command("list")  # let any lazy work finish
-    fake_slack.wait_for(lambda f: len(f.calls_to("views.publish")) >= 4)
+    as_user(bot, fake_slack, OTHER).reply("list")
+    time.sleep(1.0)  # the lazy work after the last logs has had its chance to post
     alerts = [m for m in channel_posts(fake_slack) if "turned red" in m.args["text"]]
     assert len(alerts) == 1 == len(alert)
     blocks = alerts[0].json("blocks")
@@ -137,10 +137,7 @@ def test_the_alert_button_opens_the_countermeasure_modal(bot, fake_slack) -> Non
 
 
 def test_an_idea_is_thanked_stored_and_shown_in_the_next_huddle(bot, fake_slack, store) -> None:  # type: ignore[no-untyped-def]
-    response = as_user(bot, fake_slack, OTHER).command(
-        "idea MRR call lapsed customers &lt;!here&gt;"
-    )
-    body = response.json()
+    body = as_user(bot, fake_slack, OTHER).answer("idea MRR call lapsed customers &lt;!here&gt;")
     assert body["response_type"] == "in_channel" and "Thank you" in body["text"]
     assert "&lt;!here&gt;" in body["text"]
     assert "the idea is empty" in as_user(bot, fake_slack, OTHER).reply("idea   ")
@@ -154,37 +151,43 @@ def test_an_idea_is_thanked_stored_and_shown_in_the_next_huddle(bot, fake_slack,
 
 
 def test_only_the_chair_decides_on_ideas(bot, fake_slack, store) -> None:  # type: ignore[no-untyped-def]
-    as_user(bot, fake_slack, OTHER).command("idea faster trucks")
+    as_user(bot, fake_slack, OTHER).reply("idea faster trucks")
     with store.read() as session:
         idea_id = session.exec(select(Idea)).one().id
-    member_view = as_user(bot, fake_slack, OTHER).command("ideas").json()
+    member_view = as_user(bot, fake_slack, OTHER).answer("ideas")
     assert "faster trucks" in json.dumps(member_view) and "idea_accepted" not in json.dumps(
         member_view
     )
-    chair_view = as_user(bot, fake_slack, CHAIR).command("ideas").json()
+    chair_view = as_user(bot, fake_slack, CHAIR).answer("ideas")
     assert "idea_accepted" in json.dumps(chair_view)
     as_user(bot, fake_slack, OTHER).click("idea_accepted", str(idea_id))
-    refused = fake_slack.wait_for(lambda f: f.responses)[-1]
+    refused = fake_slack.wait_for(lambda f: f.responses_for("idea_accepted"))[-1]
     assert "Only the chair" in json.dumps(refused.body)
     as_user(bot, fake_slack, ADMIN).click("idea_done", str(idea_id))
-    fake_slack.wait_for(lambda f: len(f.responses) >= 2)
+    fake_slack.wait_for(lambda f: f.responses_for("idea_done"))
     with store.read() as session:
         assert session.exec(select(Idea)).one().status == "done"
 
 
 def test_the_chairs_home_starts_with_the_snapshot_and_its_buttons(bot, fake_slack) -> None:  # type: ignore[no-untyped-def]
     as_user(bot, fake_slack, OWNER).reply("log MRR 80000 2026-10 lost a deal")
-    as_user(bot, fake_slack, OTHER).command("idea faster trucks")
+    as_user(bot, fake_slack, OTHER).reply("idea faster trucks")
     as_user(bot, fake_slack, CHAIR).open_home()
     view = fake_slack.wait_for(
-        lambda f: [c for c in f.calls_to("views.publish") if c.args["user_id"] == CHAIR]
+        lambda f: [
+            c
+            for c in f.calls_to("views.publish")
+            if c.args["user_id"] == CHAIR and "faster trucks" in json.dumps(c.json("view"))
+        ]
     )[-1].json("view")
     text = json.dumps(view)
     assert "your board today" in text and "MRR" in text and "lost a deal" in text
     assert "no countermeasure yet" in text and "faster trucks" in text
     assert "chair_huddle" in text and "chair_review" in text
-    owner_view = [c for c in fake_slack.calls_to("views.publish") if c.args["user_id"] == OWNER]
-    assert owner_view and "your board today" not in json.dumps(owner_view[-1].json("view"))
+    owner_view = fake_slack.wait_for(
+        lambda f: [c for c in f.calls_to("views.publish") if c.args["user_id"] == OWNER]
+    )
+    assert "your board today" not in json.dumps(owner_view[-1].json("view"))
 
 
 def test_the_chair_button_posts_the_huddle(bot, fake_slack) -> None:  # type: ignore[no-untyped-def]

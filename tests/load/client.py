@@ -18,9 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from tests.support.fake_slack import FakeSlack
 from tests.support.signing import FORM, sign, slash_command_body
 
 EVENTS_PATH = "/slack/events"
+#: How long a client waits for the answer the bot sends through the response_url.
+REPLY_WAIT = 8.0
 
 
 @dataclass
@@ -33,6 +36,7 @@ class Outcome:
     reply: str
     seconds: float
     error: str | None = None
+    reply_seconds: float | None = None  # until the answer arrived (ack or response_url)
 
     @property
     def ok(self) -> bool:
@@ -47,12 +51,27 @@ class Outcome:
 class KeepAliveClient:
     """One persistent connection to the bot; not thread-safe (one per simulated client)."""
 
-    def __init__(self, base_url: str, secret: str, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        secret: str,
+        *,
+        timeout: float = 10.0,
+        replies: FakeSlack | None = None,
+        wait_for_replies: bool = True,
+    ) -> None:
+        """Args:
+        replies: the fake Slack whose response_urls the commands carry; the bot answers
+            through them after its ack.
+        wait_for_replies: wait for that answer (tests) or only time the ack (benchmark).
+        """
         parts = urlsplit(base_url)
         self.host = parts.hostname or "127.0.0.1"
         self.port = parts.port or 80
         self.secret = secret
         self.timeout = timeout
+        self.replies = replies
+        self.wait_for_replies = wait_for_replies and replies is not None
         self._conn: http.client.HTTPConnection | None = None
 
     def close(self) -> None:
@@ -88,8 +107,16 @@ class KeepAliveClient:
         raise AssertionError("unreachable")
 
     def command(self, text: str, *, user_id: str, channel_id: str = "C0TEAM0001") -> Outcome:
-        """Send ``/kpi TEXT`` as ``user_id``; always returns an :class:`Outcome`."""
-        body = slash_command_body(text=text, user_id=user_id, channel_id=channel_id).encode()
+        """Send ``/kpi TEXT`` as ``user_id``; always returns an :class:`Outcome`.
+
+        The answer is the ack's text when it carries one, otherwise what the bot then posts to
+        the command's response_url (waited for up to ``REPLY_WAIT`` seconds).
+        """
+        response_url = self.replies.response_url(name="load") if self.replies else None
+        fields = {"response_url": response_url} if response_url else {}
+        body = slash_command_body(
+            text=text, user_id=user_id, channel_id=channel_id, **fields
+        ).encode()
         headers = {"Content-Type": FORM, **sign(self.secret, body)}
         started = time.perf_counter()
         try:
@@ -99,11 +126,26 @@ class KeepAliveClient:
         elapsed = time.perf_counter() - started
         reply = data.decode("utf-8", "replace")
         if status == 200:
-            try:
-                reply = str(json.loads(data).get("text", ""))
-            except ValueError:
-                pass
-        return Outcome(user_id, text, status, reply, elapsed)
+            reply = ""
+            if data.strip():
+                try:
+                    reply = str(json.loads(data).get("text", ""))
+                except ValueError:
+                    reply = data.decode("utf-8", "replace")
+            if not reply and self.wait_for_replies and response_url:
+                reply = self._answer(response_url)
+        return Outcome(user_id, text, status, reply, elapsed, None, time.perf_counter() - started)
+
+    def _answer(self, response_url: str) -> str:
+        assert self.replies is not None
+        deadline = time.monotonic() + REPLY_WAIT
+        while time.monotonic() < deadline:
+            posted = self.replies.responses_for(response_url)
+            if posted:
+                body = posted[0].body
+                return str(body.get("text", "")) if isinstance(body, dict) else str(body)
+            time.sleep(0.01)
+        return ""
 
 
 @dataclass
@@ -132,6 +174,8 @@ def run_clients(
     stop: threading.Event | None = None,
     retry_refused: bool = False,
     timeout: float = 10.0,
+    replies: FakeSlack | None = None,
+    wait_for_replies: bool = True,
 ) -> LoadRun:
     """Run ``clients`` threads, each sending ``script``'s texts in order until it returns None.
 
@@ -139,16 +183,19 @@ def run_clients(
         script: what client ``i`` sends as its ``n``-th request.
         user_of: the Slack user id of client ``i``.
         stop: set it to end the run early (each client finishes its current request).
-        retry_refused: when the server is down (no HTTP answer), record the failure and send
-            the same text again after a short pause instead of moving on; used by the crash
-            test so every text is eventually answered once the server is back.
+        retry_refused: when the server is down (no HTTP answer) or acked without ever
+            confirming, record the failure and send the same text again after a short pause
+            instead of moving on; used by the crash test so every text is eventually answered
+            once the server is back.
     """
     run = LoadRun()
     lock = threading.Lock()
     start = threading.Barrier(clients)
 
     def worker(index: int) -> None:
-        client = KeepAliveClient(base_url, secret, timeout=timeout)
+        client = KeepAliveClient(
+            base_url, secret, timeout=timeout, replies=replies, wait_for_replies=wait_for_replies
+        )
         user = user_of(index)
         mine: list[Outcome] = []
         start.wait()
@@ -160,7 +207,10 @@ def run_clients(
                     break
                 outcome = client.command(text, user_id=user)
                 mine.append(outcome)
-                if outcome.status is None and retry_refused:
+                unanswered = outcome.ok and not outcome.reply and client.wait_for_replies
+                if retry_refused and (outcome.status is None or unanswered):
+                    # No answer at all, or an ack whose confirmation never came (the process
+                    # died in between): a person would send it again.
                     time.sleep(0.1)
                     continue
                 n += 1

@@ -96,7 +96,7 @@ def corpus_bot(
         database_url=corpus_store.url, slack_api_url=fake_slack.url, workdir=tmp_path / "bot"
     )
     server.start()
-    client = KeepAliveClient(server.url, server.secret)
+    client = KeepAliveClient(server.url, server.secret, replies=fake_slack)
     try:
         yield client
     finally:

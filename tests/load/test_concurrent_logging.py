@@ -21,6 +21,7 @@ from tests.load.conftest import (
     stored_rows,
     user_id,
 )
+from tests.support.fake_slack import FakeSlack
 
 LOGS_PER_USER = 20
 
@@ -45,7 +46,7 @@ def _code_period_value(outcome: Outcome) -> tuple[str, str, float]:
 
 
 def test_every_acknowledged_log_is_stored_once_and_audited_once(
-    load_bot: BotServer, load_card: Store
+    load_bot: BotServer, load_card: Store, fake_slack: FakeSlack
 ) -> None:
     run = run_clients(
         base_url=load_bot.url,
@@ -53,6 +54,7 @@ def test_every_acknowledged_log_is_stored_once_and_audited_once(
         clients=USERS,
         script=mixed_script,
         user_of=user_id,
+        replies=fake_slack,
     )
 
     assert len(run.outcomes) == USERS * LOGS_PER_USER

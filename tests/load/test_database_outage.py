@@ -50,9 +50,9 @@ def _health(bot: BotServer) -> int:
 
 
 def test_an_outage_is_reported_stores_nothing_and_heals_by_itself(
-    pg_bot: BotServer, pg_store: Store, postgres_server: PostgresServer
+    pg_bot: BotServer, pg_store: Store, postgres_server: PostgresServer, fake_slack: FakeSlack
 ) -> None:
-    client = KeepAliveClient(pg_bot.url, pg_bot.secret)
+    client = KeepAliveClient(pg_bot.url, pg_bot.secret, replies=fake_slack)
     owner = user_id(0)
     code = own_code(0)
     first = client.command(f"log {code} 1 {own_period(0)}", user_id=owner)

@@ -81,7 +81,7 @@ def forgeries(secret: str, body: bytes) -> dict[str, tuple[bytes, dict[str, str]
 def test_forged_and_replayed_requests_get_401_and_change_nothing(
     load_bot: BotServer, load_card: Store, fake_slack: FakeSlack
 ) -> None:
-    client = KeepAliveClient(load_bot.url, load_bot.secret)
+    client = KeepAliveClient(load_bot.url, load_bot.secret, replies=fake_slack)
     refused: list[tuple[str, str, int]] = []
     for kind, build in REQUESTS.items():
         text, content_type = build()

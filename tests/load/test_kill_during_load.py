@@ -13,6 +13,7 @@ from bsc_core.db import Store
 from tests.bot.server_harness import BotServer
 from tests.load.client import LoadRun, run_clients
 from tests.load.conftest import actual_events, own_code, own_period, stored_rows, user_id
+from tests.support.fake_slack import FakeSlack
 
 CLIENTS = 20
 LOGS_PER_CLIENT = 30
@@ -32,7 +33,7 @@ def _wait_for(predicate, timeout: float) -> None:  # type: ignore[no-untyped-def
 
 
 def test_every_success_reply_survives_a_sigkill_of_the_web_process(
-    load_bot: BotServer, load_card: Store
+    load_bot: BotServer, load_card: Store, fake_slack: FakeSlack
 ) -> None:
     result: list[LoadRun] = []
     worker = threading.Thread(
@@ -45,6 +46,7 @@ def test_every_success_reply_survives_a_sigkill_of_the_web_process(
                 user_of=user_id,
                 retry_refused=True,
                 timeout=20,
+                replies=fake_slack,
             )
         ),
         daemon=True,

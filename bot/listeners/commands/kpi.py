@@ -1,12 +1,14 @@
-"""``/kpi``: answer in the ack when the work is quick, after it when it is not.
+"""``/kpi``: acknowledge at once, answer through the response_url once the work is done.
 
-Logging an actual is committed before the ack carries "stored": the person's confirmation means
-the number is safe. Anything that draws charts or calls Slack more than once runs in the lazy
-listener after an immediate "working on it" ack.
+The ack carries only what needs no database: a malformed command's correction and the help.
+Everything else runs in the lazy listener and is answered through ``respond`` after it has
+committed, so a "Stored" reply always means the number is safe, and the ack stays within a few
+milliseconds however busy the database is (Slack gives up on a slash command after 3 s).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -19,25 +21,36 @@ from bot.listeners.support import caller_from, safely
 from bot.users import name_resolver
 from bsc_core.db import get_store
 from commands import kpi_parser
-from commands.kpi import handle_kpi, handle_slow_kpi, is_slow
+from commands.kpi import handle_kpi, handle_slow_kpi, help_reply, is_slow, usage_reply
+
+log = logging.getLogger(__name__)
 
 
 def kpi_ack(ack: Ack, command: dict[str, Any]) -> None:
     text = command.get("text", "")
-    if is_slow(text):
-        ack(response_type="ephemeral", text="⏳ Working on it…")
+    try:
+        parsed = kpi_parser.parse_kpi(text)
+    except kpi_parser.UsageError as exc:
+        ack(**usage_reply(exc).as_message())
         return
-    caller = caller_from(command)
-    reply = safely(
-        lambda: handle_kpi(text, store=get_store(), caller=caller), context=f"/kpi {text[:40]!r}"
-    )
-    ack(**reply.as_message())
+    if isinstance(parsed, kpi_parser.Help):
+        ack(**help_reply(parsed.topic).as_message())
+    elif is_slow(text):
+        ack(response_type="ephemeral", text="⏳ Working on it…")
+    else:
+        ack()
 
 
 def kpi_after(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-    """After the ack: slow subcommands, then the Home tabs a log changed."""
+    """After the ack: the work, its answer, then what follows a log (alerts, Home tabs)."""
     text = command.get("text", "")
     caller = caller_from(command)
+    try:
+        parsed = kpi_parser.parse_kpi(text)
+    except kpi_parser.UsageError:
+        return
+    if isinstance(parsed, kpi_parser.Help):
+        return
     if is_slow(text):
         from bot.replies import deliver
 
@@ -49,12 +62,15 @@ def kpi_after(command: dict[str, Any], client: WebClient, respond: Respond) -> N
         )
         deliver(reply, client=client, respond=respond, caller=caller)
         return
+    if isinstance(parsed, kpi_parser.Countermeasures) and parsed.code:
+        open_cm_form(command, client, parsed.code)  # first: the trigger expires in 3 s
+    reply = safely(
+        lambda: handle_kpi(text, store=get_store(), caller=caller), context=f"/kpi {text[:40]!r}"
+    )
     try:
-        parsed = kpi_parser.parse_kpi(text)
-    except kpi_parser.UsageError:
-        return
+        respond(**reply.as_message(), replace_original=False)
+    except Exception:  # noqa: BLE001 - the response_url failed; the work itself is done
+        log.warning("could not answer /kpi %r through the response_url", text[:40], exc_info=True)
     if isinstance(parsed, kpi_parser.LogActual):
         post_pending_alerts(client, get_store())
         refresh_after_change(client, actor=caller.user_id, kpi_codes=[parsed.code])
-    elif isinstance(parsed, kpi_parser.Countermeasures) and parsed.code:
-        open_cm_form(command, client, parsed.code)
