@@ -96,7 +96,7 @@ def _publish(client: WebClient, user_id: str, *, fresh: bool) -> None:
     client.views_publish(user_id=user_id, view=view)
 
 
-ACTOR_DELAY = 0.5  # seconds: a burst of one person's logs becomes one Home refresh
+ACTOR_DELAY = 1.5  # seconds: a burst of one person's logs becomes one Home refresh
 _scheduled: set[str] = set()
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from bot.web import HEALTH_TIMEOUT_SECONDS
 from tests.bot.server_harness import BotServer
 from tests.support.fake_slack import FakeSlack
+from tests.support.postgres import PostgresServer
 from tests.support.signing import Response, slash_command_body, url_verification_body
 
 SIX_MINUTES = 6 * 60
@@ -34,12 +37,19 @@ def test_healthz_reports_the_database_up(bot_server: BotServer) -> None:
     assert body["version"]
 
 
+@pytest.fixture
+def pg_bot_server(postgres_db: str, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[BotServer]:
+    """The bot on PostgreSQL only: an outage of the database server is a PostgreSQL scenario."""
+    server = BotServer(database_url=postgres_db, slack_api_url=fake_slack.url, workdir=tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
 def test_healthz_is_503_while_postgresql_is_down_and_recovers_without_a_restart(
-    bot_server: BotServer, request: pytest.FixtureRequest
+    pg_bot_server: BotServer, postgres_server: PostgresServer
 ) -> None:
-    if bot_server.database_url.startswith("sqlite"):
-        pytest.skip("a database outage is a PostgreSQL scenario")
-    postgres = request.getfixturevalue("postgres_server")
+    bot_server, postgres = pg_bot_server, postgres_server
     pid = bot_server.pid
     postgres.stop()
     try:
