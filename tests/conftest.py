@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from bsc_core.db import Store, get_store, reset_store
-from bsc_core.settings import reload_settings
+from bsc_core.settings import get_settings, reload_settings
 
 pytest_plugins = ["tests.support.plugin"]
 
@@ -46,8 +46,15 @@ def store(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]
 
 @pytest.fixture(autouse=True)
 def fresh_settings() -> Iterator[None]:
-    """Each test starts and ends with settings read from its own environment."""
-    reload_settings()
+    """Each test reads the settings from its own environment, when it first needs them."""
+    get_settings.cache_clear()
     yield
     reset_store()
-    reload_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def fake_slack(fake_slack):  # type: ignore[no-untyped-def]
+    """The plugin's fake Slack, with the settings re-read once SLACK_API_URL points at it."""
+    get_settings.cache_clear()
+    return fake_slack
