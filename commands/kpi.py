@@ -153,12 +153,9 @@ def handle_kpi(text: str, *, store: Store, caller: Caller, now: datetime | None 
 SLOW_COMMANDS: tuple[type, ...] = (p.Quad, p.Pace)
 
 
-def is_slow(text: str) -> bool:
+def is_slow(command: p.KpiCommand) -> bool:
     """Commands that draw charts or call Slack several times run after the ack."""
-    try:
-        return isinstance(p.parse_kpi(text), SLOW_COMMANDS)
-    except p.UsageError:
-        return False
+    return isinstance(command, SLOW_COMMANDS)
 
 
 def handle_slow_kpi(

@@ -35,7 +35,7 @@ def kpi_ack(ack: Ack, command: dict[str, Any]) -> None:
         return
     if isinstance(parsed, kpi_parser.Help):
         ack(**help_reply(parsed.topic).as_message())
-    elif is_slow(text):
+    elif is_slow(parsed):
         ack(response_type="ephemeral", text="⏳ Working on it…")
     else:
         ack()
@@ -51,7 +51,7 @@ def kpi_after(command: dict[str, Any], client: WebClient, respond: Respond) -> N
         return
     if isinstance(parsed, kpi_parser.Help):
         return
-    if is_slow(text):
+    if is_slow(parsed):
         from bot.replies import deliver
 
         reply = safely(
