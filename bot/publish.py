@@ -2,11 +2,11 @@
 
 Order matters: ``files_upload_v2`` does not return the ts of the message it creates and the
 share can appear late, so the text goes out first with ``chat.postMessage`` and the images
-follow with ``thread_ts`` set to its ts. The retired ``files.upload`` is never used. An upload
-that fails (most often ``not_in_channel``: a bot may post to a public channel it never
-joined, but not share files there) is retried once after ``conversations.join``; if it still
-fails the error is recorded and the post itself still counts as done — the channel has its
-report, only the pictures are missing.
+follow with ``thread_ts`` set to its ts. Only the v2 flow is used (the old one-call upload is
+retired). An upload that fails (most often ``not_in_channel``: a bot may post to a public
+channel it never joined, but not share files there) is retried once after
+``conversations.join``; if it still fails the error is recorded and the post itself still
+counts as done — the channel has its report, only the pictures are missing.
 """
 
 from __future__ import annotations
