@@ -284,48 +284,6 @@ def run_due(
     return report
 
 
-def run_due_huddles(
-    client: WebClient,
-    store: Store,
-    *,
-    now: datetime,
-    scorecard_slug: str | None = None,
-    worker_id: str = WORKER_ID,
-) -> TickReport:
-    """Post the huddles due at ``now`` (see :func:`run_due`)."""
-    return run_due(
-        client, store, kind="huddle", now=now, scorecard_slug=scorecard_slug, worker_id=worker_id
-    )
-
-
-def run_due_reviews(
-    client: WebClient,
-    store: Store,
-    *,
-    now: datetime,
-    scorecard_slug: str | None = None,
-    worker_id: str = WORKER_ID,
-) -> TickReport:
-    """Post the monthly reviews due at ``now`` (see :func:`run_due`)."""
-    return run_due(
-        client, store, kind="review", now=now, scorecard_slug=scorecard_slug, worker_id=worker_id
-    )
-
-
-def run_due_nags(
-    client: WebClient,
-    store: Store,
-    *,
-    now: datetime,
-    scorecard_slug: str | None = None,
-    worker_id: str = WORKER_ID,
-) -> TickReport:
-    """Run the nag and reminder rounds due at ``now``, once per scorecard and local day."""
-    return run_due(
-        client, store, kind="nag", now=now, scorecard_slug=scorecard_slug, worker_id=worker_id
-    )
-
-
 def run_all_due(
     client: WebClient, store: Store, *, now: datetime, worker_id: str = WORKER_ID
 ) -> TickReport:

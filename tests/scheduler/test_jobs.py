@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
 from slack_sdk import WebClient
@@ -15,7 +16,7 @@ from bot.slack_client import make_client
 from bsc_core.db import Store
 from bsc_core.models import AuditEvent, Delivery
 from scheduler import jobs, ledger
-from scheduler.jobs import run_due_huddles, run_due_reviews
+from scheduler.jobs import run_due
 from tests.factories import CHAIR
 from tests.scheduler.conftest import (
     BETA_CHANNEL,
@@ -25,6 +26,11 @@ from tests.scheduler.conftest import (
     utc,
 )
 from tests.support.fake_slack import FakeSlack
+
+# The clock calls run_due per kind; these read like the clock's jobs.
+run_due_huddles = partial(run_due, kind="huddle")
+run_due_reviews = partial(run_due, kind="review")
+run_due_nags = partial(run_due, kind="nag")
 
 
 def deliveries(store: Store) -> dict[str, Delivery]:
@@ -269,6 +275,6 @@ def test_the_nag_round_runs_once_per_scorecard_and_local_day(
 
     monkeypatch.setattr(scheduler.nag, "run_nag_round", fake_round)
     for minute in range(0, 10):
-        jobs.run_due_nags(client, cards, now=utc(2026, 11, 23, 10, minute))
+        run_due_nags(client, cards, now=utc(2026, 11, 23, 10, minute))
     assert rounds == [("acme", utc(2026, 11, 23, 10), True)]
     assert deliveries(cards)["nag:acme:2026-11-23"].status == "posted"
