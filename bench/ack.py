@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -172,33 +172,6 @@ def build_store(url: str, workdir: Path) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- the servers
-@dataclass
-class Served(BotServer):
-    """A :class:`BotServer` that can run another command on the same stack (the bare app)."""
-
-    command: list[str] = field(default_factory=list)
-
-    def start(self, timeout: float = 60) -> Served:
-        if not self.command:
-            super().start(timeout)
-            return self
-        if self.running:
-            return self
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                self.command,
-                env=self.environment(),
-                cwd=self.workdir,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        self.wait_healthy(timeout)
-        return self
-
-
 def children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
@@ -373,8 +346,8 @@ def run_backend(name: str, url: str, plan: Plan, fake: FakeSlack, workdir: Path)
         "threads": THREADS,
         "env": {"WEB_THREADS": str(THREADS), "WEB_CONCURRENCY": "1"},
     }
-    ours = Served(workdir=workdir / "bscbot", **common)  # type: ignore[arg-type]
-    bare = Served(
+    ours = BotServer(workdir=workdir / "bscbot", **common)  # type: ignore[arg-type]
+    bare = BotServer(
         workdir=workdir / "bare",
         command=[sys.executable, "-m", "bench.bare_app", "--app", "bare"],
         **common,  # type: ignore[arg-type]

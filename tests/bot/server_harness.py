@@ -68,6 +68,7 @@ class BotServer:
     threads: int = 4
     port: int = field(default_factory=free_port)
     env: dict[str, str | None] = field(default_factory=dict)
+    command: list[str] = field(default_factory=list)  # empty: ``bscbot serve``
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     @property
@@ -136,7 +137,7 @@ class BotServer:
         self.workdir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                serve_command(),
+                self.command or serve_command(),
                 env=self.environment(),
                 cwd=self.workdir,
                 stdout=log,
