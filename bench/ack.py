@@ -4,12 +4,15 @@
 import, then the CSV import the README documents, timed and with its peak memory), starts the
 real ``bscbot serve`` (gunicorn gthread, production defaults) and ``bench.bare_app`` on the
 same database, and drives both with the same keep-alive client sending signed slash commands
-at 1, 10 and 50 concurrent clients. It does this on SQLite and, when PostgreSQL's binaries are
+at 1, 10 and 50 concurrent clients. bscbot's clients wait for each confirmation before the next
+log, as a person does; the bare app's clients make the same pauses (:class:`Pauses`), so both
+servers get the same load. It does this on SQLite and, when PostgreSQL's binaries are
 installed, on a throwaway PostgreSQL server. Then a throughput ramp (more clients until the
 first error or the first ack over 3 s) and the resident memory of an idle ``bscbot serve`` (and
 of ``bscbot clock`` once it exists). Prints tables; writes ``bench-results/ack.json``.
 
-Everything runs on 127.0.0.1; the Slack Web API is the test suite's fake.
+Everything runs on 127.0.0.1; the Slack Web API is the test suite's fake, in a process of its
+own so that its work does not slow the clients that time the acks.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,9 +42,9 @@ from bsc_core.db import Store
 from bsc_core.imports.scorecard_apply import apply_scorecard
 from bsc_core.imports.scorecard_file import parse_scorecard_text
 from bsc_core.periods import Frequency, latest_ended
-from tests.bot.server_harness import REPO_ROOT, BotServer
+from tests.bot.server_harness import REPO_ROOT, BotServer, child_pids, descendant_pids
 from tests.load.client import LoadRun, percentile, run_clients
-from tests.support.fake_slack import FakeSlack
+from tests.support.fake_slack import RemoteFakeSlack
 from tests.support.postgres import PostgresServer, PostgresUnavailable
 
 KPIS = 1000
@@ -72,7 +76,7 @@ class Plan:
 
 
 #: The fake Slack of the run: commands carry its response_urls, and the bot answers there.
-FAKE: FakeSlack | None = None
+FAKE: RemoteFakeSlack | None = None
 
 
 def user_id(index: int) -> str:
@@ -172,14 +176,6 @@ def build_store(url: str, workdir: Path) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- the servers
-def children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(p) for p in text.split()]
-
-
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -196,14 +192,17 @@ def loaded_matplotlib(pid: int) -> bool:
 
 
 def memory_of(server: BotServer) -> dict[str, Any]:
-    """RSS of the gunicorn master and its workers, and whether a worker loaded matplotlib."""
+    """RSS of the gunicorn master, its workers and their work processes; matplotlib or not."""
     assert server.pid is not None
-    workers = children(server.pid)
+    workers = child_pids(server.pid)
+    work = [p for w in workers for p in descendant_pids(w)]
+    everything = [server.pid, *workers, *work]
     return {
         "master_rss_mib": round(rss_mib(server.pid), 1),
         "worker_rss_mib": [round(rss_mib(w), 1) for w in workers],
-        "total_rss_mib": round(rss_mib(server.pid) + sum(rss_mib(w) for w in workers), 1),
-        "matplotlib_loaded": any(loaded_matplotlib(p) for p in [server.pid, *workers]),
+        "work_process_rss_mib": [round(rss_mib(p), 1) for p in work],
+        "total_rss_mib": round(sum(rss_mib(p) for p in everything), 1),
+        "matplotlib_loaded": any(loaded_matplotlib(p) for p in everything),
     }
 
 
@@ -227,7 +226,7 @@ def clock_memory(url: str, slack_url: str, workdir: Path) -> dict[str, Any] | No
         time.sleep(8)
         if process.poll() is not None:
             return {"error": f"bscbot clock exited with {process.returncode}"}
-        pids = [process.pid, *children(process.pid)]
+        pids = [process.pid, *descendant_pids(process.pid)]
         return {
             "rss_mib": round(sum(rss_mib(p) for p in pids), 1),
             "matplotlib_loaded": any(loaded_matplotlib(p) for p in pids),
@@ -264,19 +263,52 @@ class Script:
         return f"log {kpi_code(kpi)} {100 + unique / 1000:.3f} {month}"
 
 
-def measure(server: BotServer, clients: int, total: int, *, answers: bool) -> dict[str, Any]:
-    # Each client is a person: they wait for the confirmation before logging the next value
-    # (the latency measured is the ack's; the answer comes through the response_url).
-    run = run_clients(
+class Pauses:
+    """How long each client of a bscbot run waited, after each ack, for its confirmation.
+
+    The bare app sends no confirmation, so its clients would otherwise fire back-to-back: a
+    CPU kept busy and warm at 1 client, a saturated server at 10 and 50, neither what
+    bscbot sees. Replaying bscbot's pauses gives the bare app the same request rate and the
+    same idle gaps, so the ratio compares the two servers under the same load.
+    """
+
+    def __init__(self, run: LoadRun) -> None:
+        self.gaps = {
+            client: [max(0.0, (o.reply_seconds or o.seconds) - o.seconds) for o in outcomes]
+            or [0.0]
+            for client, outcomes in run.by_client.items()
+        }
+
+    def applied_to(self, script: Script) -> Callable[[int, int], str | None]:
+        def paced(client: int, n: int) -> str | None:
+            if n:
+                gaps = self.gaps.get(client) or [0.0]
+                time.sleep(gaps[(n - 1) % len(gaps)])
+            return script(client, n)
+
+        return paced
+
+
+def drive(
+    server: BotServer, clients: int, total: int, *, answers: bool, pauses: Pauses | None = None
+) -> LoadRun:
+    """``total`` logs from ``clients`` concurrent clients, each sending its next one when done.
+
+    Args:
+        answers: wait for each confirmation through the response_url (a person waits to see
+            "Stored" before logging the next number); the latency measured is still the ack's.
+        pauses: instead, pause after each ack as the clients of an earlier run did.
+    """
+    script = Script(max(1, total // clients))
+    return run_clients(
         base_url=server.url,
         secret=server.secret,
         clients=clients,
-        script=Script(max(1, total // clients)),
+        script=pauses.applied_to(script) if pauses else script,
         user_of=user_id,
         replies=FAKE,
         wait_for_replies=answers,
     )
-    return summarise(run)
 
 
 def summarise(run: LoadRun) -> dict[str, Any]:
@@ -333,7 +365,9 @@ def ramp(server: BotServer, plan: Plan) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- one backend
-def run_backend(name: str, url: str, plan: Plan, fake: FakeSlack, workdir: Path) -> dict[str, Any]:
+def run_backend(
+    name: str, url: str, plan: Plan, fake: RemoteFakeSlack, workdir: Path
+) -> dict[str, Any]:
     console.print(f"[bold]{name}[/]: building the store ({KPIS:,} KPIs, {ACTUALS:,} actuals)…")
     store_info = build_store(url, workdir)
     console.print(
@@ -361,13 +395,16 @@ def run_backend(name: str, url: str, plan: Plan, fake: FakeSlack, workdir: Path)
         try:
             apps = {"bscbot": ours, "bare": bare}
             for name, server in apps.items():  # first requests pay for imports and connections
-                measure(server, 1, plan.warmup, answers=name == "bscbot")
+                drive(server, 1, plan.warmup, answers=name == "bscbot")
             latency: dict[str, Any] = {}
             for clients in LEVELS:
                 console.print(f"  {clients} client(s)…")
+                total = plan.requests[clients]
+                ours_run = drive(ours, clients, total, answers=True)
+                bare_run = drive(bare, clients, total, answers=False, pauses=Pauses(ours_run))
                 latency[str(clients)] = {
-                    name: measure(server, clients, plan.requests[clients], answers=name == "bscbot")
-                    for name, server in apps.items()
+                    "bscbot": summarise(ours_run),
+                    "bare": summarise(bare_run),
                 }
             result["latency"] = latency
         finally:
@@ -418,7 +455,8 @@ def print_report(results: dict[str, Any]) -> None:
     )
     table = Table(
         title="/kpi log ack latency (ms) — bscbot vs bare Bolt, same stack "
-        "(answer: until the confirmation arrived through the response_url)"
+        "(bare paced like bscbot's clients; answer: until the confirmation arrived "
+        "through the response_url)"
     )
     columns = ("DB", "clients", "app", "n", "p50", "p95", "p99", "max", "req/s", "p50 ×bare")
     for column in (*columns, "answer p50/p99"):
@@ -468,7 +506,8 @@ def print_report(results: dict[str, Any]) -> None:
             (
                 "idle bscbot serve RSS",
                 f"{idle['total_rss_mib']} MiB (master {idle['master_rss_mib']}, "
-                f"worker {', '.join(map(str, idle['worker_rss_mib']))}); "
+                f"worker {', '.join(map(str, idle['worker_rss_mib']))}, "
+                f"work {', '.join(map(str, idle.get('work_process_rss_mib', [])))}); "
                 f"matplotlib {'LOADED' if idle['matplotlib_loaded'] else 'not loaded'}",
             ),
             (
@@ -530,7 +569,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "backends": {},
     }
     global FAKE
-    with FakeSlack() as fake, tempfile.TemporaryDirectory(prefix="bscbot-bench-") as tmp:
+    with RemoteFakeSlack() as fake, tempfile.TemporaryDirectory(prefix="bscbot-bench-") as tmp:
         FAKE = fake
         for name in backends:
             workdir = Path(tmp) / name

@@ -2,7 +2,8 @@
 
 ``process_before_response=True`` runs each ack listener inside the request, so a quick command
 answers in about a millisecond instead of waiting on Bolt's 10 ms ack polling; everything slow
-is a lazy listener that runs after the response has gone.
+is a lazy listener. Under ``bscbot serve`` in HTTP mode the lazy listeners run in the web
+worker's companion process (:mod:`bot.work_process`), so they cannot slow the acks down.
 """
 
 from __future__ import annotations
@@ -21,14 +22,20 @@ from bsc_core.settings import get_settings
 log = logging.getLogger(__name__)
 
 
-def build_app(*, client: WebClient | None = None) -> App:
+def build_app(*, client: WebClient | None = None, verify_requests: bool = True) -> App:
+    """The App with every listener.
+
+    Args:
+        verify_requests: check Slack's signature on every request; off only in the work
+            process (:mod:`bot.work_process`), which reads requests its web worker verified.
+    """
     settings = get_settings()
     app = App(
         client=client or get_client(),
         signing_secret=settings.SLACK_SIGNING_SECRET or "",
         process_before_response=True,
         token_verification_enabled=False,
-        request_verification_enabled=True,
+        request_verification_enabled=verify_requests,
     )
     register_listeners(app)
     app.error(_on_error)
@@ -41,3 +48,8 @@ def _on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
     if body.get("command"):
         return BoltResponse(status=200, body=reply.as_message())
     return BoltResponse(status=200, body="")
+
+
+def build_work_app() -> App:
+    """The work process's App: the same listeners, fed by its web worker's queue."""
+    return build_app(verify_requests=False)

@@ -45,6 +45,20 @@ def _build_bolt_app() -> Any:
     return load_app_factory()(client=get_client())
 
 
+def _build_http_app() -> Any:
+    """The web worker's App: its lazy listeners run in a companion work process."""
+    import atexit
+
+    from bot.app import build_work_app
+    from bot.work_process import WorkProcessRunner
+
+    app = _build_bolt_app()
+    runner = WorkProcessRunner(build_work_app)
+    app.listener_runner.lazy_listener_runner = runner
+    atexit.register(runner.close)
+    return app
+
+
 def serve(
     port: Annotated[
         int | None,
@@ -74,7 +88,7 @@ def serve(
         serve_socket_mode(_build_bolt_app(), app_token=settings.SLACK_APP_TOKEN)
         return
     serve_http(
-        _build_bolt_app,
+        _build_http_app,
         port=port if port is not None else settings.PORT,
         workers=settings.WEB_CONCURRENCY,
         threads=settings.WEB_THREADS,

@@ -117,15 +117,24 @@ def refresh_soon(client: WebClient, user_id: str, *, delay: float = ACTOR_DELAY)
     timer.start()
 
 
-def refresh_after_change(client: WebClient, *, actor: str, kpi_codes: list[str]) -> None:
+def refresh_after_change(
+    client: WebClient, *, actor: str, kpi_codes: list[str], chairs: set[str] | None = None
+) -> None:
     """After a log or a countermeasure: the actor's Home in a moment, the chairs' within the
-    throttle."""
+    throttle.
+
+    Args:
+        chairs: the chairs of ``kpi_codes`` when the caller knows them already (a log's
+            reply carries them); otherwise they are looked up.
+    """
     refresh_soon(client, actor)
-    try:
-        chairs = chairs_to_refresh(
-            store=get_store(), kpi_codes=kpi_codes, admins=get_settings().BSC_ADMINS
-        )
-    except DatabaseUnavailable:
-        return
+    admins = get_settings().BSC_ADMINS
+    if chairs is not None:
+        chairs = chairs | set(admins)
+    else:
+        try:
+            chairs = chairs_to_refresh(store=get_store(), kpi_codes=kpi_codes, admins=admins)
+        except DatabaseUnavailable:
+            return
     for user_id in sorted(chairs - {actor}):
         refresh_home(client, user_id, throttled=True)

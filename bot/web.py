@@ -98,6 +98,10 @@ def _require_request_verification(bolt_app: App) -> None:
         )
 
 
+#: Headers Bolt reads to run one lazy listener alone (the work process sets them); a request
+#: from outside never carries them into the App.
+BOLT_INTERNAL_HEADERS = ("HTTP_X_SLACK_BOLT_LAZY_ONLY", "HTTP_X_SLACK_BOLT_LAZY_FUNCTION_NAME")
+
 #: Slack's requests are small; anything this large is not one of them.
 MAX_BODY_BYTES = 1_000_000
 
@@ -149,6 +153,8 @@ class WebApp:
         ):
             return _respond(start_response, "401 Unauthorized", {"error": "invalid_request"})
         environ["wsgi.input"] = io.BytesIO(body)
+        for name in BOLT_INTERNAL_HEADERS:
+            environ.pop(name, None)
         return self.slack(environ, start_response)
 
     def _health(self, start_response: StartResponse, *, head: bool) -> Iterable[bytes]:

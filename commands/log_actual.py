@@ -24,7 +24,7 @@ from bsc_core.status import Status, evaluate, variance_pct
 from commands.access import may_log, not_yours
 from commands.kpi_parser import clean
 from commands.lookup import NotFound, find_kpi
-from commands.reply import Caller, Reply
+from commands.reply import Caller, Reply, Stored
 from commands.values import BadValue, TypedValue, parse_value, suffix_fits
 
 HOURLY_GRACE = timedelta(minutes=15)
@@ -162,7 +162,10 @@ def log_actual(
 
     result, target, alert = store.run(work)
     before, after = _statuses(kpi, result, number, target)
-    reply = Reply(text=_confirmation(kpi, period, result, number, target, after))
+    reply = Reply(
+        text=_confirmation(kpi, period, result, number, target, after),
+        stored=Stored(kpi_code=kpi.code, chair=kpi.chair, alert_claimed=alert),
+    )
     return Logged(kpi, period, result, target, before, after, reply, alert)
 
 

@@ -27,6 +27,19 @@ class ReplyFile:
 
 
 @dataclass(frozen=True)
+class Stored:
+    """What a stored actual leaves for the adapter to do once the person has their answer.
+
+    Carried on the reply so the adapter needs no second look at the database: whose Home
+    shows the KPI (its scorecard's chair), and whether this log claimed an instant alert.
+    """
+
+    kpi_code: str
+    chair: str | None
+    alert_claimed: bool
+
+
+@dataclass(frozen=True)
 class Reply:
     """A command's answer. ``text`` is always set: it is the notification and fallback text."""
 
@@ -34,6 +47,7 @@ class Reply:
     blocks: list[dict[str, Any]] | None = None
     visibility: Visibility = "ephemeral"
     files: list[ReplyFile] = field(default_factory=list)
+    stored: Stored | None = None  # set when the command stored an actual
 
     def as_message(self) -> dict[str, Any]:
         """The reply as Slack's message payload (ack body or response_url post)."""

@@ -44,6 +44,33 @@ def serve_command() -> list[str]:
     return [sys.executable, "-c", "from bot.cli import main; main()", "serve"]
 
 
+def child_pids(pid: int) -> list[int]:
+    """Direct children of ``pid``, whichever of its threads started them."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def descendant_pids(pid: int) -> list[int]:
+    """Children, their children and so on."""
+    found: list[int] = []
+    for child in child_pids(pid):
+        found += [child, *descendant_pids(child)]
+    return found
+
+
+def is_work_process(pid: int) -> bool:
+    """Whether ``pid`` is a web worker's companion work process (see bot.work_process)."""
+    try:
+        return "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()
+    except OSError:
+        return False
+
+
 class ServerDidNotStart(RuntimeError):
     """The bot exited or never answered /healthz; the message carries its log."""
 
@@ -87,6 +114,14 @@ class BotServer:
     @property
     def pid(self) -> int | None:
         return self.process.pid if self.process is not None else None
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers of the running server."""
+        return child_pids(self.pid) if self.pid is not None else []
+
+    def work_pids(self) -> list[int]:
+        """The companion work processes of its workers."""
+        return [p for w in self.worker_pids() for p in descendant_pids(w) if is_work_process(p)]
 
     @property
     def running(self) -> bool:

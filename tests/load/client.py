@@ -16,14 +16,24 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import urlsplit
 
-from tests.support.fake_slack import FakeSlack
+from tests.support.fake_slack import ResponsePost
 from tests.support.signing import FORM, sign, slash_command_body
 
 EVENTS_PATH = "/slack/events"
 #: How long a client waits for the answer the bot sends through the response_url.
 REPLY_WAIT = 8.0
+
+
+class Replies(Protocol):
+    """Where the bot's answers arrive: a :class:`~tests.support.fake_slack.FakeSlack`, or a
+    :class:`~tests.support.fake_slack.RemoteFakeSlack` serving from another process."""
+
+    def response_url(self, name: str = ...) -> str: ...
+
+    def wait_for_response(self, url: str, timeout: float) -> ResponsePost | None: ...
 
 
 @dataclass
@@ -57,7 +67,7 @@ class KeepAliveClient:
         secret: str,
         *,
         timeout: float = 10.0,
-        replies: FakeSlack | None = None,
+        replies: Replies | None = None,
         wait_for_replies: bool = True,
     ) -> None:
         """Args:
@@ -138,14 +148,11 @@ class KeepAliveClient:
 
     def _answer(self, response_url: str) -> str:
         assert self.replies is not None
-        deadline = time.monotonic() + REPLY_WAIT
-        while time.monotonic() < deadline:
-            posted = self.replies.responses_for(response_url)
-            if posted:
-                body = posted[0].body
-                return str(body.get("text", "")) if isinstance(body, dict) else str(body)
-            time.sleep(0.01)
-        return ""
+        posted = self.replies.wait_for_response(response_url, REPLY_WAIT)
+        if posted is None:
+            return ""
+        body = posted.body
+        return str(body.get("text", "")) if isinstance(body, dict) else str(body)
 
 
 @dataclass
@@ -154,6 +161,7 @@ class LoadRun:
 
     outcomes: list[Outcome] = field(default_factory=list)
     wall_seconds: float = 0.0
+    by_client: dict[int, list[Outcome]] = field(default_factory=dict)  # client index → its own
 
     @property
     def acknowledged(self) -> list[Outcome]:
@@ -174,7 +182,7 @@ def run_clients(
     stop: threading.Event | None = None,
     retry_refused: bool = False,
     timeout: float = 10.0,
-    replies: FakeSlack | None = None,
+    replies: Replies | None = None,
     wait_for_replies: bool = True,
 ) -> LoadRun:
     """Run ``clients`` threads, each sending ``script``'s texts in order until it returns None.
@@ -218,6 +226,7 @@ def run_clients(
             client.close()
             with lock:
                 run.outcomes.extend(mine)
+                run.by_client[index] = mine
 
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]
     began = time.perf_counter()

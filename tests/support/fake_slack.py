@@ -141,6 +141,10 @@ class _RateLimit:
     seen: int = 0
 
 
+#: Where a client in another process waits for the post to one of its response_urls.
+WAIT_ROUTE = "_fake/response/"
+
+
 class _Handler(BaseHTTPRequestHandler):
     """Translates raw HTTP into ``FakeSlack._handle`` calls."""
 
@@ -199,6 +203,8 @@ class FakeSlack:
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
+        # Wakes whoever waits for a response_url post (see wait_for_response).
+        self._response_posted = threading.Condition(self._lock)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         # Monotonic across resets so a ts is unique for the whole session.
@@ -263,6 +269,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.uploads: list[Upload] = []
         self.responses: list[ResponsePost] = []
+        self._responses_by_token: dict[str, list[ResponsePost]] = {}
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
         self.joined: set[str] = set()
@@ -339,6 +346,17 @@ class FakeSlack:
         token = name_or_url.rstrip("/").rsplit("/", 1)[-1]
         with self._lock:
             return [r for r in self.responses if r.name == name_or_url or r.token == token]
+
+    def wait_for_response(self, url: str, timeout: float) -> ResponsePost | None:
+        """The first post to ``url``, waiting up to ``timeout`` seconds for it (else None).
+
+        Woken by the post itself, so many clients can wait at once without polling.
+        """
+        token = url.rstrip("/").rsplit("/", 1)[-1]
+        with self._response_posted:
+            self._response_posted.wait_for(lambda: token in self._responses_by_token, timeout)
+            posts = self._responses_by_token.get(token)
+            return posts[0] if posts else None
 
     # --------------------------------------------------------------- faults
     def fail(
@@ -423,6 +441,11 @@ class FakeSlack:
             return self._handle_upload(route.split("/", 1)[1], headers, body)
         if route.startswith("response/"):
             return self._handle_response_url(route.split("/", 1)[1], headers, body)
+        if route.startswith(WAIT_ROUTE):
+            # Long poll for a response_url post, for clients in another process.
+            timeout = float(dict(parse_qsl(parts.query)).get("timeout", "5"))
+            post = self.wait_for_response(route[len(WAIT_ROUTE) :], min(timeout, 30.0))
+            return 200, {}, {"found": post is not None, "body": post.body if post else None}
         method = route[4:] if route.startswith("api/") else route
         args = dict(parse_qsl(parts.query, keep_blank_values=True))
         args.update(_parse_body(headers, body))
@@ -502,6 +525,8 @@ class FakeSlack:
             name = self._response_names.get(token, token)
             post = ResponsePost(token=token, name=name, body=payload, headers=headers)
             self.responses.append(post)
+            self._responses_by_token.setdefault(token, []).append(post)
+            self._response_posted.notify_all()
             fault = self._take_fault("response_url", None)
             if fault is not None:
                 post.status = 404
@@ -986,3 +1011,91 @@ _HANDLERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
     "files.getUploadURLExternal": _get_upload_url,
     "files.completeUploadExternal": _complete_upload,
 }
+
+
+class RemoteFakeSlack:
+    """A :class:`FakeSlack` served by a process of its own, seen from the load clients.
+
+    The benchmark keeps the fake's HTTP handling out of the process whose clients time the
+    acks: otherwise every response_url post the bot makes would compete with the clients for
+    their interpreter lock, and only the bot that posts answers would pay for it. Offers what
+    the load client needs: ``url``, ``response_url`` and ``wait_for_response`` (a long poll).
+    """
+
+    def __init__(self) -> None:
+        self._process: Any = None
+        self.root = ""
+        self._seq = itertools.count(1)
+        self._local = threading.local()
+
+    def start(self) -> RemoteFakeSlack:
+        import subprocess
+        import sys
+
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "tests.support.fake_slack"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout is not None
+        self.root = self._process.stdout.readline().strip()
+        if not self.root.startswith("http://"):
+            raise RuntimeError("the fake Slack process did not start")
+        return self
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(10)
+            self._process = None
+
+    def __enter__(self) -> RemoteFakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"{self.root}/api/"
+
+    def response_url(self, name: str = "response") -> str:
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
+        return f"{self.root}/response/{safe}-{next(self._seq)}"
+
+    def wait_for_response(self, url: str, timeout: float) -> ResponsePost | None:
+        import http.client
+
+        token = url.rstrip("/").rsplit("/", 1)[-1]
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            parts = urlsplit(self.root)
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout + 5)
+            self._local.conn = conn
+        try:
+            conn.request("GET", f"/{WAIT_ROUTE}{token}?timeout={timeout}")
+            answer = json.loads(conn.getresponse().read())
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            self._local.conn = None
+            raise
+        if not answer["found"]:
+            return None
+        return ResponsePost(token=token, name=token, body=answer["body"], headers={})
+
+
+def main() -> None:
+    """``python -m tests.support.fake_slack``: serve until stdin closes; prints the root URL."""
+    import sys
+
+    with FakeSlack() as fake:
+        print(fake.root, flush=True)
+        try:
+            sys.stdin.read()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

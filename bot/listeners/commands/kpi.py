@@ -14,7 +14,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.alerts import post_pending_alerts
+from bot.alerts import post_alerts_after_log
 from bot.home_refresh import refresh_after_change
 from bot.listeners.actions.nag_buttons import open_cm_form
 from bot.listeners.support import caller_from, safely
@@ -71,6 +71,10 @@ def kpi_after(command: dict[str, Any], client: WebClient, respond: Respond) -> N
         respond(**reply.as_message(), replace_original=False)
     except Exception:  # noqa: BLE001 - the response_url failed; the work itself is done
         log.warning("could not answer /kpi %r through the response_url", text[:40], exc_info=True)
-    if isinstance(parsed, kpi_parser.LogActual):
-        post_pending_alerts(client, get_store())
-        refresh_after_change(client, actor=caller.user_id, kpi_codes=[parsed.code])
+    if reply.stored is not None:
+        stored = reply.stored
+        post_alerts_after_log(client, get_store(), claimed=stored.alert_claimed)
+        chairs = {stored.chair} if stored.chair else set()
+        refresh_after_change(
+            client, actor=caller.user_id, kpi_codes=[stored.kpi_code], chairs=chairs
+        )
