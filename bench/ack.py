@@ -6,10 +6,12 @@ real ``bscbot serve`` (gunicorn gthread, production defaults) and ``bench.bare_a
 same database, and drives both with the same keep-alive client sending signed slash commands
 at 1, 10 and 50 concurrent clients. bscbot's clients wait for each confirmation before the next
 log, as a person does; the bare app's clients make the same pauses (:class:`Pauses`), so both
-servers get the same load. It does this on SQLite and, when PostgreSQL's binaries are
-installed, on a throwaway PostgreSQL server. Then a throughput ramp (more clients until the
-first error or the first ack over 3 s) and the resident memory of an idle ``bscbot serve`` (and
-of ``bscbot clock`` once it exists). Prints tables; writes ``bench-results/ack.json``.
+servers get the same load. Rounds of bscbot then bare repeat (three, two with ``--quick``) and
+are pooled, so a drift of the machine during the run falls on both. It does this on SQLite
+and, when PostgreSQL's binaries are installed, on a throwaway PostgreSQL server. Then a
+throughput ramp (more clients until the first error or the first ack over 3 s) and the resident
+memory of an idle ``bscbot serve`` (its work processes included) and of ``bscbot clock``.
+Prints tables; writes ``bench-results/ack.json``.
 
 Everything runs on 127.0.0.1; the Slack Web API is the test suite's fake, in a process of its
 own so that its work does not slow the clients that time the acks.
@@ -63,7 +65,8 @@ console = Console(width=None if sys.stdout.isatty() else 130)
 class Plan:
     """How much load each part gets: ``--quick`` for a 1–2 minute smoke run."""
 
-    requests: dict[int, int]  # concurrency → total requests per app
+    requests: dict[int, int]  # concurrency → total requests per app and round
+    rounds: int  # bscbot then bare, this many times: a drift of the machine hits both
     warmup: int
     ramp: tuple[int, ...]
     ramp_seconds: float
@@ -71,8 +74,8 @@ class Plan:
     @staticmethod
     def make(quick: bool) -> Plan:
         if quick:
-            return Plan({1: 150, 10: 600, 50: 750}, 50, (1, 10, 50, 100), 2.0)
-        return Plan({1: 300, 10: 2000, 50: 2000}, 100, (1, 5, 10, 20, 50, 100), 4.0)
+            return Plan({1: 100, 10: 400, 50: 500}, 2, 50, (1, 10, 50, 100), 2.0)
+        return Plan({1: 150, 10: 700, 50: 700}, 3, 100, (1, 5, 10, 20, 50, 100), 4.0)
 
 
 #: The fake Slack of the run: commands carry its response_urls, and the bot answers there.
@@ -311,21 +314,25 @@ def drive(
     )
 
 
-def summarise(run: LoadRun) -> dict[str, Any]:
-    times = sorted(o.seconds * 1000 for o in run.outcomes)
-    answered = sorted((o.reply_seconds or o.seconds) * 1000 for o in run.outcomes if o.reply)
-    errors = [o for o in run.outcomes if not o.ok or "went wrong" in o.reply]
+def summarise(*runs: LoadRun) -> dict[str, Any]:
+    """Percentiles over every request of ``runs`` taken together."""
+    outcomes = [o for run in runs for o in run.outcomes]
+    wall = sum(run.wall_seconds for run in runs)
+    times = sorted(o.seconds * 1000 for o in outcomes)
+    answered = sorted((o.reply_seconds or o.seconds) * 1000 for o in outcomes if o.reply)
+    errors = [o for o in outcomes if not o.ok or "went wrong" in o.reply]
     return {
         "answer_p50_ms": round(percentile(answered, 50), 2) if answered else None,
         "answer_p99_ms": round(percentile(answered, 99), 2) if answered else None,
-        "requests": len(run.outcomes),
+        "requests": len(outcomes),
+        "rounds": len(runs),
         "errors": len(errors),
         "first_error": (errors[0].error or errors[0].reply[:200]) if errors else None,
         "p50_ms": round(percentile(times, 50), 2),
         "p95_ms": round(percentile(times, 95), 2),
         "p99_ms": round(percentile(times, 99), 2),
         "max_ms": round(times[-1], 2) if times else None,
-        "rps": round(len(run.outcomes) / run.wall_seconds, 1) if run.wall_seconds else None,
+        "rps": round(len(outcomes) / wall, 1) if wall else None,
     }
 
 
@@ -400,11 +407,14 @@ def run_backend(
             for clients in LEVELS:
                 console.print(f"  {clients} client(s)…")
                 total = plan.requests[clients]
-                ours_run = drive(ours, clients, total, answers=True)
-                bare_run = drive(bare, clients, total, answers=False, pauses=Pauses(ours_run))
+                ours_runs, bare_runs = [], []
+                for _ in range(plan.rounds):
+                    ours_runs.append(drive(ours, clients, total, answers=True))
+                    pauses = Pauses(ours_runs[-1])
+                    bare_runs.append(drive(bare, clients, total, answers=False, pauses=pauses))
                 latency[str(clients)] = {
-                    "bscbot": summarise(ours_run),
-                    "bare": summarise(bare_run),
+                    "bscbot": summarise(*ours_runs),
+                    "bare": summarise(*bare_runs),
                 }
             result["latency"] = latency
         finally:
@@ -565,7 +575,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "command": "python -m bench.ack" + (" --quick" if args.quick else ""),
         "taken_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": machine(),
-        "plan": {"requests": plan.requests, "ramp": plan.ramp, "ramp_seconds": plan.ramp_seconds},
+        "plan": {
+            "requests_per_round": plan.requests,
+            "rounds": plan.rounds,
+            "ramp": plan.ramp,
+            "ramp_seconds": plan.ramp_seconds,
+        },
         "backends": {},
     }
     global FAKE

@@ -26,8 +26,9 @@ SERVE_HELP = (
     "requests at /slack/events, with a health check at /healthz.\n\n"
     "Needs SLACK_BOT_TOKEN, plus SLACK_SIGNING_SECRET for HTTP or SLACK_APP_TOKEN for Socket "
     "Mode. WEB_CONCURRENCY sets the worker processes (default 1), WEB_THREADS the threads per "
-    "worker (default 8). The database schema is brought up to date once before the workers "
-    "start."
+    "worker (default 8). In HTTP mode each worker answers Slack at once and hands the work "
+    "behind the answer (the database, replies, charts) to a companion work process of its own. "
+    "The database schema is brought up to date once before the workers start."
 )
 
 

@@ -9,10 +9,11 @@ listeners go there:
 
 - :class:`WorkProcessRunner` is the web App's lazy listener runner, installed the way Bolt's
   own AWS Lambda adapter installs its runner. ``start`` puts the request (raw body, headers,
-  the lazy function's name) on a queue: microseconds, no copy of the Bolt context.
+  the lazy function's name) on a queue, which takes microseconds.
 - :func:`work_main` runs in the companion process: a Bolt App with the same listeners
   dispatches each request in "lazy only" mode (Bolt's mechanism for running a lazy listener
-  in another process), on a pool of threads so slow calls overlap.
+  in another process), on a pool of threads so slow calls overlap. It runs at the lowest CPU
+  priority, so when the machine is busy the acks get a core first.
 
 The companion trusts its parent alone: it reads only the parent's queue, so it does not
 check signatures again (a queue backed up for more than five minutes would otherwise fail

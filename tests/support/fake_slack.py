@@ -150,6 +150,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     server: _Server
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in two writes; on a kept-alive connection Nagle's algorithm
+    # would hold the body back until the client's delayed ACK, 40 ms later.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep the test output clean; the fake records everything itself."""

@@ -392,3 +392,30 @@ def test_signed_requests_reach_bolt_end_to_end(bolt_url: str, fake_slack: FakeSl
     assert slack.post(body=body, tamper=True).status == 401
     assert slack.post(body=body, signature="v0=deadbeef").status == 401
     assert slack.post(body=body, timestamp=int(time.time()) - 3600).status == 401
+
+
+def test_a_client_waits_for_a_response_url_post_without_polling(fake_slack: FakeSlack) -> None:
+    fake = fake_slack
+    url = fake.response_url(name="waited")
+    threading.Timer(0.2, lambda: WebhookClient(url).send(text="Stored")).start()
+
+    started = time.monotonic()
+    post = fake.wait_for_response(url, timeout=5)
+
+    assert post is not None and post.body["text"] == "Stored"
+    assert time.monotonic() - started < 4
+    assert fake.wait_for_response(fake.response_url(name="never"), timeout=0.1) is None
+
+
+def test_the_fake_in_its_own_process_answers_long_polls_for_response_urls() -> None:
+    from tests.support.fake_slack import RemoteFakeSlack
+
+    with RemoteFakeSlack() as remote:
+        url = remote.response_url(name="/kpi log")
+        assert WebClient(token="xoxb-test", base_url=remote.url).auth_test()["ok"]
+        assert remote.wait_for_response(url, timeout=0.1) is None
+
+        WebhookClient(url).send(text="Stored *MRR*")
+        post = remote.wait_for_response(url, timeout=5)
+
+        assert post is not None and post.body["text"] == "Stored *MRR*"
