@@ -8,22 +8,23 @@ person's ack waits behind it. So each web worker starts one companion process, a
 listeners go there:
 
 - :class:`WorkProcessRunner` is the web App's lazy listener runner, installed the way Bolt's
-  own AWS Lambda adapter installs its runner. ``start`` puts the request (raw body, headers,
-  the lazy function's name) on a queue, which takes microseconds.
+  own AWS Lambda adapter installs its runner. ``start`` writes the request (raw body,
+  headers, the lazy function's name) to a pipe (:mod:`bot.job_pipe`), which takes
+  microseconds and never blocks.
 - :func:`work_main` runs in the companion process: a Bolt App with the same listeners
   dispatches each request in "lazy only" mode (Bolt's mechanism for running a lazy listener
   in another process), on a pool of threads so slow calls overlap. It runs at the lowest CPU
   priority, so when the machine is busy the acks get a core first.
 
-The companion trusts its parent alone: it reads only the parent's queue, so it does not
-check signatures again (a queue backed up for more than five minutes would otherwise fail
+The companion trusts its parent alone: it reads only its parent's pipe, so it does not
+check signatures again (work waiting more than five minutes would otherwise fail
 Slack's timestamp check and drop acknowledged work).
 
-Lifecycle: the companion starts with the worker, is started again if it dies, finishes its
-queue and its running jobs when the worker shuts down (a ``None`` on the queue), and exits on
-its own when the worker is gone (killed) once it has drained what it already received.
+Lifecycle: the companion starts with the worker, is started again if it dies, finishes what
+was sent and its running jobs when the worker shuts down (a ``None`` down the pipe), and exits
+on its own when the worker is gone (killed): the pipe then ends once it has read everything.
 SIGINT and SIGTERM are left to the worker: a terminal's Ctrl-C or a platform's SIGTERM to the
-whole process group must not cut the queue short.
+whole process group must not cut the work short.
 """
 
 from __future__ import annotations
@@ -31,16 +32,19 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import queue
 import signal
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import Any
 
 from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_bolt.request import BoltRequest
+
+from bot.job_pipe import JobSender, PipeClosed, receive
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +54,9 @@ WORK_THREADS = 8
 #: The companion's CPU priority below its web worker's (``nice``): on a busy machine the
 #: acks get the CPU first; the work waits milliseconds for it, never the other way round.
 WORK_NICENESS = 19
-#: How often an idle companion checks that its web worker is still there.
-PARENT_CHECK_SECONDS = 1.0
-#: How long a shutting-down worker waits for its companion to finish the queue (within
+#: How long the companion waits on an empty pipe before looking again.
+IDLE_POLL_SECONDS = 1.0
+#: How long a shutting-down worker waits for its companion to finish its jobs (within
 #: gunicorn's 20 s graceful timeout, after which the master kills the worker).
 DRAIN_TIMEOUT_SECONDS = 15.0
 
@@ -89,7 +93,7 @@ class WorkProcessRunner(LazyListenerRunner):
         self._factory = app_factory
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
-        self._queue: Any = None
+        self._sender: JobSender | None = None
         self._process: Any = None
         self._closed = False
         self._ensure_running()
@@ -102,13 +106,21 @@ class WorkProcessRunner(LazyListenerRunner):
             function=request.lazy_function_name or function.__name__,
         )
         with self._lock:
-            if self._closed:
-                # Shutting down: run it here rather than lose an acknowledged request.
-                self.logger.warning("work process closed; running %s in the worker", job.function)
-                super().run(function, request)
-                return
-            self._ensure_running()
-            self._queue.put(job)
+            if not self._closed:
+                sender = self._ensure_running()
+                try:
+                    sender.send(job)
+                    return
+                except PipeClosed:  # it died since the check: once more, on a new one
+                    try:
+                        self._ensure_running().send(job)
+                        return
+                    except PipeClosed:
+                        pass
+        # Shutting down, or no work process will take it: run it here rather than lose an
+        # acknowledged request.
+        self.logger.warning("no work process; running %s in the web worker", job.function)
+        super().run(function, request)
 
     @property
     def alive(self) -> bool:
@@ -118,37 +130,45 @@ class WorkProcessRunner(LazyListenerRunner):
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
-    def _ensure_running(self) -> None:
-        if self.alive:
-            return
+    def _ensure_running(self) -> JobSender:
+        """The sender to a live work process, starting one if there is none (lock held)."""
+        if self._sender is not None and self.alive:
+            return self._sender
         if self._process is not None:
             self.logger.error(
-                "the work process exited (code %s); starting a new one, jobs it had queued "
-                "may be lost",
+                "the work process exited (code %s); starting a new one, jobs it had not "
+                "finished may be lost",
                 self._process.exitcode,
             )
-        # A fresh queue: a process that died inside get() may hold the old one's read lock.
-        self._queue = self._context.Queue()
+        if self._sender is not None:
+            self._sender.close()
+        read_fd, write_fd = os.pipe()
+        reader = Connection(read_fd, writable=False)
         self._process = self._context.Process(
-            target=work_main,
-            args=(self._queue, os.getpid(), self._factory),
-            name="bscbot-work",
-            daemon=False,
+            target=work_main, args=(reader, self._factory), name="bscbot-work", daemon=False
         )
         self._process.start()
+        reader.close()  # the work process holds its own copy
+        self._sender = JobSender(write_fd)
+        return self._sender
 
     def close(self, timeout: float = DRAIN_TIMEOUT_SECONDS) -> None:
-        """Let the companion finish its queue and running jobs, then stop it."""
+        """Let the companion finish what was sent and its running jobs, then stop it."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
-            process, jobs = self._process, self._queue
-        if process is None or not process.is_alive():
+            process, sender = self._process, self._sender
+        if process is None or sender is None or not process.is_alive():
             return
-        jobs.put(None)
-        jobs.close()
-        process.join(timeout)
+        deadline = time.monotonic() + timeout
+        try:
+            sender.send(None)
+            sender.drain(timeout)
+        except PipeClosed:
+            pass
+        sender.close()
+        process.join(max(0.0, deadline - time.monotonic()))
         if process.is_alive():
             self.logger.warning("the work process did not finish in %.0fs; stopping it", timeout)
             process.terminate()
@@ -156,8 +176,8 @@ class WorkProcessRunner(LazyListenerRunner):
 
 
 # ----------------------------------------------------------------------------- companion
-def work_main(jobs: Any, parent_pid: int, app_factory: AppFactory) -> None:
-    """The companion process: run every job from ``jobs`` until told to stop or orphaned."""
+def work_main(reader: Connection, app_factory: AppFactory) -> None:
+    """The companion process: run every job from ``reader`` until told to stop or orphaned."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     os.nice(WORK_NICENESS)
@@ -167,24 +187,22 @@ def work_main(jobs: Any, parent_pid: int, app_factory: AppFactory) -> None:
     app = app_factory()
     pool = ThreadPoolExecutor(max_workers=WORK_THREADS, thread_name_prefix="work")
     try:
-        for job in _jobs(jobs, parent_pid):
+        for job in _jobs(reader):
             pool.submit(_run, app, job)
     finally:
         pool.shutdown(wait=True)
 
 
-def _jobs(jobs: Any, parent_pid: int) -> Any:
-    """Yield jobs until the ``None`` sentinel, or until the parent is gone and none are left."""
-    orphaned = False
+def _jobs(reader: Connection) -> Iterator[Job]:
+    """Yield jobs until the ``None`` sentinel, or until the worker is gone and all it sent
+    has been read (its end of the pipe closes when it exits, even when killed)."""
     while True:
         try:
-            job = jobs.get(timeout=0.2 if orphaned else PARENT_CHECK_SECONDS)
-        except queue.Empty:
-            if orphaned:
-                return
-            orphaned = os.getppid() != parent_pid
-            if orphaned:
-                log.warning("the web worker is gone; finishing the jobs already received")
+            received, job = receive(reader, IDLE_POLL_SECONDS)
+        except EOFError:
+            log.warning("the web worker is gone; finishing the jobs it sent, then exiting")
+            return
+        if not received:
             continue
         if job is None:
             return

@@ -40,11 +40,17 @@ def stored_values(store: Store, code: str = "MRR") -> dict[str, float]:
 
 
 def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    """Whether any thread of ``pid`` still runs. A killed process shows as a zombie as soon as
+    its main thread is gone, but keeps its files (the job pipe) open until its last thread
+    has exited: only then is it dead to its parent."""
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state not in ("Z", "X"):
+            return True
+    return False
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> bool:
