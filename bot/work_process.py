@@ -13,8 +13,9 @@ listeners go there:
   microseconds and never blocks.
 - :func:`work_main` runs in the companion process: a Bolt App with the same listeners
   dispatches each request in "lazy only" mode (Bolt's mechanism for running a lazy listener
-  in another process), on a pool of threads so slow calls overlap. It runs at the lowest CPU
-  priority, so when the machine is busy the acks get a core first.
+  in another process), on a pool of threads so slow calls overlap. It runs in Linux's idle
+  scheduling class (else at the lowest ``nice``), so when the machine is busy the acks get a
+  core first.
 
 The companion trusts its parent alone: it reads only its parent's pipe, so it does not
 check signatures again (work waiting more than five minutes would otherwise fail
@@ -51,8 +52,8 @@ log = logging.getLogger(__name__)
 #: Lazy listeners the companion runs at once: enough to overlap waits on Slack and the
 #: database, few enough that a burst cannot exhaust the database pool.
 WORK_THREADS = 8
-#: The companion's CPU priority below its web worker's (``nice``): on a busy machine the
-#: acks get the CPU first; the work waits milliseconds for it, never the other way round.
+#: The companion's ``nice`` where the idle scheduling class is not available: on a busy
+#: machine the acks get the CPU first; the work waits milliseconds for it, not the acks.
 WORK_NICENESS = 19
 #: How long the companion waits on an empty pipe before looking again.
 IDLE_POLL_SECONDS = 1.0
@@ -180,7 +181,7 @@ def work_main(reader: Connection, app_factory: AppFactory) -> None:
     """The companion process: run every job from ``reader`` until told to stop or orphaned."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    os.nice(WORK_NICENESS)
+    _lower_priority()
     from bot.server import setup_logging
 
     setup_logging()
@@ -191,6 +192,15 @@ def work_main(reader: Connection, app_factory: AppFactory) -> None:
             pool.submit(_run, app, job)
     finally:
         pool.shutdown(wait=True)
+
+
+def _lower_priority() -> None:
+    """Give the CPU to the acks first: Linux's idle class (a token share, and no preempting
+    of other work), else the lowest ``nice``. Threads started afterwards inherit it."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(WORK_NICENESS)
 
 
 def _jobs(reader: Connection) -> Iterator[Job]:
