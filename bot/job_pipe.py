@@ -71,6 +71,11 @@ class JobSender:
             self._cond.notify_all()
 
     @property
+    def broken(self) -> bool:
+        """The reader went away: nothing more can be sent."""
+        return self._broken
+
+    @property
     def backlog(self) -> int:
         """Bytes waiting for room in the pipe."""
         with self._cond:

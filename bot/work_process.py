@@ -133,7 +133,7 @@ class WorkProcessRunner(LazyListenerRunner):
 
     def _ensure_running(self) -> JobSender:
         """The sender to a live work process, starting one if there is none (lock held)."""
-        if self._sender is not None and self.alive:
+        if self._sender is not None and not self._sender.broken and self.alive:
             return self._sender
         if self._process is not None:
             self.logger.error(
@@ -172,7 +172,7 @@ class WorkProcessRunner(LazyListenerRunner):
         process.join(max(0.0, deadline - time.monotonic()))
         if process.is_alive():
             self.logger.warning("the work process did not finish in %.0fs; stopping it", timeout)
-            process.terminate()
+            process.kill()  # it ignores SIGTERM (see work_main)
             process.join(5)
 
 
