@@ -28,6 +28,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk.signature import SignatureVerifier
 
+from bot.work_process import LAZY_FUNCTION_HEADER, LAZY_ONLY_HEADER
 from bsc_core.db import get_store
 from bsc_core.settings import get_settings
 
@@ -100,7 +101,9 @@ def _require_request_verification(bolt_app: App) -> None:
 
 #: Headers Bolt reads to run one lazy listener alone (the work process sets them); a request
 #: from outside never carries them into the App.
-BOLT_INTERNAL_HEADERS = ("HTTP_X_SLACK_BOLT_LAZY_ONLY", "HTTP_X_SLACK_BOLT_LAZY_FUNCTION_NAME")
+BOLT_INTERNAL_HEADERS = tuple(
+    "HTTP_" + name.upper().replace("-", "_") for name in (LAZY_ONLY_HEADER, LAZY_FUNCTION_HEADER)
+)
 
 #: Slack's requests are small; anything this large is not one of them.
 MAX_BODY_BYTES = 1_000_000

@@ -127,10 +127,6 @@ class WorkProcessRunner(LazyListenerRunner):
     def alive(self) -> bool:
         return self._process is not None and self._process.is_alive()
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
-
     def _ensure_running(self) -> JobSender:
         """The sender to a live work process, starting one if there is none (lock held)."""
         if self._sender is not None and not self._sender.broken and self.alive:

@@ -141,6 +141,13 @@ def handle_kpi(text: str, *, store: Store, caller: Caller, now: datetime | None 
         command = p.parse_kpi(text)
     except p.UsageError as exc:
         return usage_reply(exc)
+    return run_kpi(command, store=store, caller=caller, now=now)
+
+
+def run_kpi(
+    command: p.KpiCommand, *, store: Store, caller: Caller, now: datetime | None = None
+) -> Reply:
+    """Run an already parsed ``/kpi`` command (errors become helpful replies)."""
     handler = HANDLERS.get(type(command))
     if handler is None:
         return _problem("that command is not available in this version of bscbot", None)

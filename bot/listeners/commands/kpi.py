@@ -21,7 +21,7 @@ from bot.listeners.support import caller_from, safely
 from bot.users import name_resolver
 from bsc_core.db import get_store
 from commands import kpi_parser
-from commands.kpi import handle_kpi, handle_slow_kpi, help_reply, is_slow, usage_reply
+from commands.kpi import handle_slow_kpi, help_reply, is_slow, run_kpi, usage_reply
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def kpi_after(command: dict[str, Any], client: WebClient, respond: Respond) -> N
     if isinstance(parsed, kpi_parser.Countermeasures) and parsed.code:
         open_cm_form(command, client, parsed.code)  # first: the trigger expires in 3 s
     reply = safely(
-        lambda: handle_kpi(text, store=get_store(), caller=caller), context=f"/kpi {text[:40]!r}"
+        lambda: run_kpi(parsed, store=get_store(), caller=caller), context=f"/kpi {text[:40]!r}"
     )
     try:
         respond(**reply.as_message(), replace_original=False)
