@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_sdk import WebClient
 
 from bot.listeners import register_listeners
@@ -22,12 +23,19 @@ from bsc_core.settings import get_settings
 log = logging.getLogger(__name__)
 
 
-def build_app(*, client: WebClient | None = None, verify_requests: bool = True) -> App:
+def build_app(
+    *,
+    client: WebClient | None = None,
+    verify_requests: bool = True,
+    lazy_runner: LazyListenerRunner | None = None,
+) -> App:
     """The App with every listener.
 
     Args:
         verify_requests: check Slack's signature on every request; off only in the work
             process (:mod:`bot.work_process`), which reads requests its web worker verified.
+        lazy_runner: where lazy listeners run instead of Bolt's threads (a web worker's
+            work process); installed before the listeners, which register to suit it.
     """
     settings = get_settings()
     app = App(
@@ -37,6 +45,8 @@ def build_app(*, client: WebClient | None = None, verify_requests: bool = True) 
         token_verification_enabled=False,
         request_verification_enabled=verify_requests,
     )
+    if lazy_runner is not None:
+        app.listener_runner.lazy_listener_runner = lazy_runner
     register_listeners(app)
     app.error(_on_error)
     return app

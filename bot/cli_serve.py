@@ -39,11 +39,11 @@ def load_app_factory() -> Callable[..., Any]:
     return build_app
 
 
-def _build_bolt_app() -> Any:
+def _build_bolt_app(**options: Any) -> Any:
     """One Bolt App on the process's single WebClient (see :mod:`bot.slack_client`)."""
     from bot.slack_client import get_client
 
-    return load_app_factory()(client=get_client())
+    return load_app_factory()(client=get_client(), **options)
 
 
 def _build_http_app() -> Any:
@@ -53,11 +53,9 @@ def _build_http_app() -> Any:
     from bot.app import build_work_app
     from bot.work_process import WorkProcessRunner
 
-    app = _build_bolt_app()
     runner = WorkProcessRunner(build_work_app)
-    app.listener_runner.lazy_listener_runner = runner
     atexit.register(runner.close)
-    return app
+    return _build_bolt_app(lazy_runner=runner)
 
 
 def serve(

@@ -11,6 +11,9 @@ listeners go there:
   own AWS Lambda adapter installs its runner. ``start`` writes the request (raw body,
   headers, the lazy function's name) to a pipe (:mod:`bot.job_pipe`), which takes
   microseconds and never blocks.
+- :meth:`WorkProcessRunner.ack_then_send` wraps each ack listener so that it sends its lazy
+  listeners' jobs itself (:func:`bot.listeners.support.ack_and_lazy` registers them so):
+  Bolt would first deep-copy the request for each, which costs more than the ack itself.
 - :func:`work_main` runs in the companion process: a Bolt App with the same listeners
   dispatches each request in "lazy only" mode (Bolt's mechanism for running a lazy listener
   in another process), on a pool of threads so slow calls overlap. It runs in Linux's idle
@@ -30,18 +33,20 @@ whole process group must not cut the work short.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import multiprocessing
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from slack_bolt.kwargs_injection import Args
 from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_bolt.request import BoltRequest
 
@@ -123,6 +128,28 @@ class WorkProcessRunner(LazyListenerRunner):
         self.logger.warning("no work process; running %s in the web worker", job.function)
         super().run(function, request)
 
+    def ack_then_send(
+        self, ack_listener: Callable[..., Any], lazy: Sequence[Callable[..., None]]
+    ) -> Callable[[Args], Any]:
+        """An ack listener that runs ``ack_listener``, then sends ``lazy``'s jobs itself.
+
+        Registered with no lazy listeners of its own, it spares the ack Bolt's deep copy of
+        the request for each lazy listener (its context, WebClient and all): that copy costs
+        more than the rest of the ack, while a job needs only the body and headers as they
+        arrived. As with Bolt's own lazy listeners, the jobs go even when the ack raised.
+        """
+        names = inspect.getfullargspec(inspect.unwrap(ack_listener)).args
+
+        def ack_and_send(args: Args) -> Any:
+            try:
+                return ack_listener(**{name: _argument(args, name) for name in names})
+            finally:
+                for function in lazy:
+                    self.start(function, args.request)
+
+        ack_and_send.__name__ = ack_and_send.__qualname__ = ack_listener.__name__
+        return ack_and_send
+
     @property
     def alive(self) -> bool:
         return self._process is not None and self._process.is_alive()
@@ -170,6 +197,11 @@ class WorkProcessRunner(LazyListenerRunner):
             self.logger.warning("the work process did not finish in %.0fs; stopping it", timeout)
             process.kill()  # it ignores SIGTERM (see work_main)
             process.join(5)
+
+
+def _argument(args: Args, name: str) -> Any:
+    """The listener argument ``name``: one of Bolt's (``ack``, ``command``…) or the context's."""
+    return getattr(args, name) if hasattr(args, name) else args.context.get(name)
 
 
 # ----------------------------------------------------------------------------- companion

@@ -12,6 +12,9 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from slack_bolt import App
+
+from bot.work_process import WorkProcessRunner
 from bsc_core.db import DatabaseUnavailable
 from bsc_core.settings import get_settings
 from commands.reply import Caller, Reply
@@ -19,6 +22,19 @@ from commands.reply import Caller, Reply
 log = logging.getLogger("bot")
 
 DATABASE_DOWN = "⚠️ Could not save, try again: the database did not answer. Nothing was changed."
+
+
+def ack_and_lazy(app: App, ack: Callable[..., Any], *lazy: Callable[..., None]) -> dict[str, Any]:
+    """Arguments for Bolt's listener decorators: the ``ack`` listener, then the ``lazy`` ones.
+
+    Under a web worker's work process (``app``'s lazy listener runner is a
+    :class:`~bot.work_process.WorkProcessRunner`) the ack listener sends the lazy listeners'
+    jobs itself, sparing each ack Bolt's copy of the request; elsewhere Bolt runs them.
+    """
+    runner = app.listener_runner.lazy_listener_runner
+    if isinstance(runner, WorkProcessRunner):
+        return {"ack": runner.ack_then_send(ack, lazy), "lazy": []}
+    return {"ack": ack, "lazy": list(lazy)}
 
 
 def caller_from(body: dict[str, Any]) -> Caller:

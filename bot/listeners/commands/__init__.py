@@ -6,9 +6,10 @@ from slack_bolt import App
 
 from bot.listeners.commands.kpi import kpi_ack, kpi_after
 from bot.listeners.commands.reports import huddle_ack, huddle_after, review_ack, review_after
+from bot.listeners.support import ack_and_lazy
 
 
 def register(app: App) -> None:
-    app.command("/kpi")(ack=kpi_ack, lazy=[kpi_after])
-    app.command("/huddle")(ack=huddle_ack, lazy=[huddle_after])
-    app.command("/review")(ack=review_ack, lazy=[review_after])
+    app.command("/kpi")(**ack_and_lazy(app, kpi_ack, kpi_after))
+    app.command("/huddle")(**ack_and_lazy(app, huddle_ack, huddle_after))
+    app.command("/review")(**ack_and_lazy(app, review_ack, review_after))

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.home_refresh import refresh_home
+from bot.listeners.support import ack_and_lazy
 
 
 def ack_event(ack: Ack) -> None:
@@ -20,4 +21,4 @@ def publish_home(event: dict[str, Any], client: WebClient) -> None:
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(ack=ack_event, lazy=[publish_home])
+    app.event("app_home_opened")(**ack_and_lazy(app, ack_event, publish_home))
