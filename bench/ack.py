@@ -4,10 +4,12 @@
 import, then the CSV import the README documents, timed and with its peak memory), starts the
 real ``bscbot serve`` (gunicorn gthread, production defaults) and ``bench.bare_app`` on the
 same database, and drives both with the same keep-alive client sending signed slash commands
-at 1, 10 and 50 concurrent clients. bscbot's clients wait for each confirmation before the next
-log, as a person does; the bare app's clients make the same pauses (:class:`Pauses`), so both
-servers get the same load. Rounds of bscbot then bare repeat (three, two with ``--quick``) and
-are pooled, so a drift of the machine during the run falls on both. It does this on SQLite
+at 1, 10 and 50 concurrent clients. Each round first paces bscbot's clients by its answers:
+each waits for the confirmation of a log before the next, as a person does. Then bscbot and
+the bare app replay those pauses (:class:`Pauses`), so both servers get the same requests at
+the same moments; the ratio of their latencies is the headline. Rounds repeat (three, two
+with ``--quick``), the two replays in turn first, and are pooled, so a drift of the machine
+during the run falls on both. It does this on SQLite
 and, when PostgreSQL's binaries are installed, on a throwaway PostgreSQL server. Then a
 throughput ramp (more clients until the first error or the first ack over 3 s) and the resident
 memory of an idle ``bscbot serve`` (its work processes included) and of ``bscbot clock``.
@@ -45,7 +47,7 @@ from bsc_core.imports.scorecard_apply import apply_scorecard
 from bsc_core.imports.scorecard_file import parse_scorecard_text
 from bsc_core.periods import Frequency, latest_ended
 from tests.bot.server_harness import REPO_ROOT, BotServer, child_pids, descendant_pids
-from tests.load.client import LoadRun, percentile, run_clients
+from tests.load.client import REPLY_WAIT, LoadRun, percentile, run_clients
 from tests.support.fake_slack import RemoteFakeSlack
 from tests.support.postgres import PostgresServer, PostgresUnavailable
 
@@ -55,6 +57,7 @@ USERS = 50
 THREADS = 8  # WEB_THREADS default: the production configuration
 LEVELS = (1, 10, 50)
 SLOW_ACK_SECONDS = 3.0
+SETTLE_SECONDS = 0.3  # between runs: the last answers' follow-ups (Home tabs) finish
 RESULTS = REPO_ROOT / "bench-results" / "ack.json"
 
 # Wide enough for the latency table when the output goes to a file or a CI log.
@@ -314,12 +317,54 @@ def drive(
     )
 
 
+def compare(apps: dict[str, BotServer], clients: int, plan: Plan) -> dict[str, Any]:
+    """bscbot and bare at ``clients`` clients, both sent the very same requests at the same
+    moments; and bscbot paced by its own answers, which is where those moments come from.
+
+    Each round first runs bscbot's clients the way people use it: each sends its next log
+    once the answer of the last one arrived. Then bscbot and bare (in turn first) replay each
+    client's pauses of that run, without waiting for answers, so the two servers see the same
+    arrivals: a client that sends right after an answer arrived catches the machine busy
+    with the answer's own work and the fake Slack's, which the bare app never has. bscbot's
+    answers are still awaited after its replay: every log must be answered.
+    """
+    total = plan.requests[clients]
+    runs: dict[str, list[LoadRun]] = {"bscbot": [], "bare": [], "paced": []}
+    for round_ in range(plan.rounds):
+        runs["paced"].append(drive(apps["bscbot"], clients, total, answers=True))
+        pauses = Pauses(runs["paced"][-1])
+        for app in ("bscbot", "bare") if round_ % 2 == 0 else ("bare", "bscbot"):
+            time.sleep(SETTLE_SECONDS)
+            run = drive(apps[app], clients, total, answers=False, pauses=pauses)
+            if app == "bscbot":
+                collect_answers(run)
+            runs[app].append(run)
+    return {
+        "bscbot": summarise(*runs["bscbot"]),
+        "bare": summarise(*runs["bare"]),
+        "bscbot_paced_by_answers": summarise(*runs["paced"]),
+    }
+
+
+def collect_answers(run: LoadRun) -> None:
+    """Wait for the answer to each of ``run``'s empty acks (as the client would have)."""
+    assert FAKE is not None
+    for outcome in run.outcomes:
+        if outcome.ok and not outcome.reply and outcome.response_url:
+            posted = FAKE.wait_for_response(outcome.response_url, REPLY_WAIT)
+            body = posted.body if posted else ""
+            outcome.reply = str(body.get("text", "") if isinstance(body, dict) else body)
+            outcome.reply_seconds = None  # not timed: the client was not waiting
+            if not outcome.reply:
+                outcome.error = "acknowledged, never answered"
+
+
 def summarise(*runs: LoadRun) -> dict[str, Any]:
     """Percentiles over every request of ``runs`` taken together."""
     outcomes = [o for run in runs for o in run.outcomes]
     wall = sum(run.wall_seconds for run in runs)
     times = sorted(o.seconds * 1000 for o in outcomes)
-    answered = sorted((o.reply_seconds or o.seconds) * 1000 for o in outcomes if o.reply)
+    answered = sorted(o.reply_seconds * 1000 for o in outcomes if o.reply and o.reply_seconds)
     errors = [o for o in outcomes if not o.ok or "went wrong" in o.reply]
     return {
         "answer_p50_ms": round(percentile(answered, 50), 2) if answered else None,
@@ -406,16 +451,7 @@ def run_backend(
             latency: dict[str, Any] = {}
             for clients in LEVELS:
                 console.print(f"  {clients} client(s)…")
-                total = plan.requests[clients]
-                ours_runs, bare_runs = [], []
-                for _ in range(plan.rounds):
-                    ours_runs.append(drive(ours, clients, total, answers=True))
-                    pauses = Pauses(ours_runs[-1])
-                    bare_runs.append(drive(bare, clients, total, answers=False, pauses=pauses))
-                latency[str(clients)] = {
-                    "bscbot": summarise(*ours_runs),
-                    "bare": summarise(*bare_runs),
-                }
+                latency[str(clients)] = compare(apps, clients, plan)
             result["latency"] = latency
         finally:
             bare.stop()
@@ -457,6 +493,9 @@ def ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a is not None and b else None
 
 
+APP_ROWS = {"bscbot": "bscbot", "bare": "bare", "bscbot_paced_by_answers": "bscbot, paced"}
+
+
 def print_report(results: dict[str, Any]) -> None:
     m = results["machine"]
     console.print(
@@ -464,9 +503,9 @@ def print_report(results: dict[str, Any]) -> None:
         f"Python {m['python']}; {m['server']}"
     )
     table = Table(
-        title="/kpi log ack latency (ms) — bscbot vs bare Bolt, same stack "
-        "(bare paced like bscbot's clients; answer: until the confirmation arrived "
-        "through the response_url)"
+        title="/kpi log ack latency (ms) — bscbot vs bare Bolt, same stack, same requests at "
+        "the same moments (taken from bscbot paced by its answers: each client sends its next "
+        "log once the last one's answer came through the response_url)"
     )
     columns = ("DB", "clients", "app", "n", "p50", "p95", "p99", "max", "req/s", "p50 ×bare")
     for column in (*columns, "answer p50/p99"):
@@ -476,12 +515,12 @@ def print_report(results: dict[str, Any]) -> None:
             table.add_row(db, "—", data["skipped"], *[""] * 7)
             continue
         for clients, pair in data["latency"].items():
-            for app in ("bscbot", "bare"):
+            for app, label in APP_ROWS.items():
                 r = pair[app]
                 table.add_row(
                     db,
                     clients,
-                    app,
+                    label,
                     str(r["requests"]) + (f" ({r['errors']} err)" if r["errors"] else ""),
                     f"{r['p50_ms']:.1f}",
                     f"{r['p95_ms']:.1f}",

@@ -47,6 +47,7 @@ class Outcome:
     seconds: float
     error: str | None = None
     reply_seconds: float | None = None  # until the answer arrived (ack or response_url)
+    response_url: str | None = None  # where the bot answers after an empty ack
 
     @property
     def ok(self) -> bool:
@@ -132,7 +133,8 @@ class KeepAliveClient:
         try:
             status, data = self.post_raw(body, headers)
         except (OSError, http.client.HTTPException) as exc:
-            return Outcome(user_id, text, None, "", time.perf_counter() - started, repr(exc))
+            seconds = time.perf_counter() - started
+            return Outcome(user_id, text, None, "", seconds, repr(exc), response_url=response_url)
         elapsed = time.perf_counter() - started
         reply = data.decode("utf-8", "replace")
         if status == 200:
@@ -142,9 +144,22 @@ class KeepAliveClient:
                     reply = str(json.loads(data).get("text", ""))
                 except ValueError:
                     reply = data.decode("utf-8", "replace")
-            if not reply and self.wait_for_replies and response_url:
+        error = None
+        if status == 200 and not reply and self.wait_for_replies and response_url:
+            try:
                 reply = self._answer(response_url)
-        return Outcome(user_id, text, status, reply, elapsed, None, time.perf_counter() - started)
+            except (OSError, http.client.HTTPException) as exc:
+                error = f"acknowledged, but waiting for the answer failed: {exc!r}"
+        return Outcome(
+            user_id,
+            text,
+            status,
+            reply,
+            elapsed,
+            error,
+            time.perf_counter() - started,
+            response_url=response_url,
+        )
 
     def _answer(self, response_url: str) -> str:
         assert self.replies is not None
@@ -215,7 +230,7 @@ def run_clients(
                     break
                 outcome = client.command(text, user_id=user)
                 mine.append(outcome)
-                unanswered = outcome.ok and not outcome.reply and client.wait_for_replies
+                unanswered = outcome.status == 200 and not outcome.reply and client.wait_for_replies
                 if retry_refused and (outcome.status is None or unanswered):
                     # No answer at all, or an ack whose confirmation never came (the process
                     # died in between): a person would send it again.
