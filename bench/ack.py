@@ -47,7 +47,7 @@ from bsc_core.imports.scorecard_apply import apply_scorecard
 from bsc_core.imports.scorecard_file import parse_scorecard_text
 from bsc_core.periods import Frequency, latest_ended
 from tests.bot.server_harness import REPO_ROOT, BotServer, child_pids, descendant_pids
-from tests.load.client import REPLY_WAIT, LoadRun, percentile, run_clients
+from tests.load.client import LoadRun, percentile, run_clients, wait_for_answer
 from tests.support.fake_slack import RemoteFakeSlack
 from tests.support.postgres import PostgresServer, PostgresUnavailable
 
@@ -351,9 +351,7 @@ def collect_answers(run: LoadRun) -> None:
     assert FAKE is not None
     for outcome in run.outcomes:
         if outcome.ok and not outcome.reply and outcome.response_url:
-            posted = FAKE.wait_for_response(outcome.response_url, REPLY_WAIT)
-            body = posted.body if posted else ""
-            outcome.reply = str(body.get("text", "") if isinstance(body, dict) else body)
+            outcome.reply = wait_for_answer(FAKE, outcome.response_url)
             outcome.reply_seconds = None  # not timed: the client was not waiting
             if not outcome.reply:
                 outcome.error = "acknowledged, never answered"

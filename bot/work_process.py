@@ -33,7 +33,6 @@ whole process group must not cut the work short.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import multiprocessing
 import os
@@ -49,6 +48,7 @@ from typing import Any
 from slack_bolt.kwargs_injection import Args
 from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_bolt.request import BoltRequest
+from slack_bolt.util.utils import get_arg_names_of_callable, get_name_for_callable
 
 from bot.job_pipe import JobSender, PipeClosed, receive
 
@@ -109,7 +109,7 @@ class WorkProcessRunner(LazyListenerRunner):
         job = Job(
             body=request.raw_body,
             headers={k: list(v) for k, v in request.headers.items()},
-            function=request.lazy_function_name or function.__name__,
+            function=request.lazy_function_name or get_name_for_callable(function),
         )
         with self._lock:
             if not self._closed:
@@ -138,7 +138,7 @@ class WorkProcessRunner(LazyListenerRunner):
         more than the rest of the ack, while a job needs only the body and headers as they
         arrived. As with Bolt's own lazy listeners, the jobs go even when the ack raised.
         """
-        names = inspect.getfullargspec(inspect.unwrap(ack_listener)).args
+        names = get_arg_names_of_callable(ack_listener)  # as Bolt reads them
 
         def ack_and_send(args: Args) -> Any:
             try:

@@ -36,6 +36,16 @@ class Replies(Protocol):
     def wait_for_response(self, url: str, timeout: float) -> ResponsePost | None: ...
 
 
+def wait_for_answer(replies: Replies, response_url: str) -> str:
+    """The text the bot posted to ``response_url``, waited for up to ``REPLY_WAIT`` seconds
+    ("" if none came)."""
+    posted = replies.wait_for_response(response_url, REPLY_WAIT)
+    if posted is None:
+        return ""
+    body = posted.body
+    return str(body.get("text", "")) if isinstance(body, dict) else str(body)
+
+
 @dataclass
 class Outcome:
     """One request as a client saw it: what was sent, what came back and how long it took."""
@@ -146,8 +156,9 @@ class KeepAliveClient:
                     reply = data.decode("utf-8", "replace")
         error = None
         if status == 200 and not reply and self.wait_for_replies and response_url:
+            assert self.replies is not None  # wait_for_replies needs them
             try:
-                reply = self._answer(response_url)
+                reply = wait_for_answer(self.replies, response_url)
             except (OSError, http.client.HTTPException) as exc:
                 error = f"acknowledged, but waiting for the answer failed: {exc!r}"
         return Outcome(
@@ -160,14 +171,6 @@ class KeepAliveClient:
             time.perf_counter() - started,
             response_url=response_url,
         )
-
-    def _answer(self, response_url: str) -> str:
-        assert self.replies is not None
-        posted = self.replies.wait_for_response(response_url, REPLY_WAIT)
-        if posted is None:
-            return ""
-        body = posted.body
-        return str(body.get("text", "")) if isinstance(body, dict) else str(body)
 
 
 @dataclass

@@ -341,15 +341,14 @@ class FakeSlack:
 
     def response_url(self, name: str = "response") -> str:
         """A fresh response_url that records what is POSTed to it."""
-        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
-        token = f"{safe}-{next(self._seq)}"
+        token = _new_token(name, self._seq)
         with self._lock:
             self._response_names[token] = name
         return f"{self.root}/response/{token}"
 
     def responses_for(self, name_or_url: str) -> list[ResponsePost]:
         """Posts to response URLs created with this name (or exactly this URL)."""
-        token = name_or_url.rstrip("/").rsplit("/", 1)[-1]
+        token = _token_of(name_or_url)
         with self._lock:
             return [r for r in self.responses if r.name == name_or_url or r.token == token]
 
@@ -358,7 +357,7 @@ class FakeSlack:
 
         Woken by the post itself, so many clients can wait at once without polling.
         """
-        token = url.rstrip("/").rsplit("/", 1)[-1]
+        token = _token_of(url)
         with self._response_posted:
             self._response_posted.wait_for(lambda: token in self._responses_by_token, timeout)
             posts = self._responses_by_token.get(token)
@@ -1019,6 +1018,17 @@ _HANDLERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
 }
 
 
+def _new_token(name: str, seq: Iterator[int]) -> str:
+    """The last part of a fresh response_url: ``name`` made URL-safe, and a number."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
+    return f"{safe}-{next(seq)}"
+
+
+def _token_of(url: str) -> str:
+    """The token a response_url ends with (a bare token is its own)."""
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
 class RemoteFakeSlack:
     """A :class:`FakeSlack` served by a process of its own, seen from the load clients.
 
@@ -1067,13 +1077,12 @@ class RemoteFakeSlack:
         return f"{self.root}/api/"
 
     def response_url(self, name: str = "response") -> str:
-        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
-        return f"{self.root}/response/{safe}-{next(self._seq)}"
+        return f"{self.root}/response/{_new_token(name, self._seq)}"
 
     def wait_for_response(self, url: str, timeout: float) -> ResponsePost | None:
         import http.client
 
-        token = url.rstrip("/").rsplit("/", 1)[-1]
+        token = _token_of(url)
         conn = getattr(self._local, "conn", None)
         if conn is None:
             parts = urlsplit(self.root)
