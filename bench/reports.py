@@ -27,8 +27,8 @@ from bsc_core.db import Store
 from bsc_core.periods import Period
 from bsc_core.reports.charts import review_charts
 from bsc_core.reports.huddle import build_huddle
-from bsc_core.reports.render import render_huddle_blocks, render_review_blocks
 from bsc_core.reports.review import build_review
+from commands.report_blocks import huddle_blocks, review_blocks
 
 DAY = date(2026, 11, 23)
 MONTH = Period.parse("2026-10")
@@ -73,7 +73,7 @@ def main() -> None:
 
             def huddle(card_id: int = card_id) -> None:
                 with store.read() as session:
-                    render_huddle_blocks(build_huddle(session, scorecard_id=card_id, day=DAY))
+                    huddle_blocks(build_huddle(session, scorecard_id=card_id, day=DAY))
 
             results.append({"case": f"huddle, {size} KPIs", **_measure(store, huddle, RUNS)})
         card_id = build_synthetic(store, kpis=60, slug="review60")
@@ -82,7 +82,7 @@ def main() -> None:
             with store.read() as session:
                 data = build_review(session, scorecard_id=card_id, month=MONTH)
                 charts = review_charts(session, data)
-            render_review_blocks(data)
+            review_blocks(data)
             for chart in charts:
                 chart.png()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -22,6 +23,8 @@ from bsc_core.db import DatabaseUnavailable, Store, get_store
 from bsc_core.periods import PeriodError
 from bsc_core.reports.common import ReportError
 from bsc_core.reports.prepare import PreparedReport, parse_month, prepare_huddle, prepare_review
+from bsc_core.reports.review import ReviewData
+from commands.report_blocks import report_blocks
 
 console = Console(width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True)
@@ -95,8 +98,25 @@ def preview(
         _preview_quad(scorecard, kpi, period, out)
         return
     report = _prepare(get_store(), ReportKind(kind.value), scorecard, date, month)
-    paths = report.write(out)
+    paths = report.write(out, blocks=report_blocks(report))
+    if kind is PreviewKind.REVIEW:  # a closed review: its kept minutes too (issue 18)
+        paths += write_kept_minutes(get_store(), report, out)
     console.print(f"{kind.value} {report.key}: wrote {len(paths)} files to {out}/")
+
+
+def write_kept_minutes(store: Store, report: PreparedReport, out: Path) -> list[Path]:
+    """The minutes of the previewed review, once it was closed (the same text Slack got)."""
+    from commands.review_loop import kept_minutes
+
+    data = report.data
+    if not isinstance(data, ReviewData):
+        return []
+    found = kept_minutes(store=store, scorecard_slug=data.scorecard.slug, month=str(data.month))
+    if found is None:
+        return []
+    path = out / found[0]
+    path.write_text(found[1], encoding="utf-8")
+    return [path]
 
 
 def _preview_quad(scorecard: str, code: str | None, period_text: str | None, out: Path) -> None:
@@ -154,7 +174,7 @@ def run(
     from bot.slack_client import get_client
 
     if kind is RunKind.NAG:
-        from scheduler.cli_nag import run_nag
+        from bot.cli_nag import run_nag
 
         run_nag(scorecard=scorecard)
         return
@@ -184,9 +204,10 @@ def demo(
     Uses a fresh SQLite database inside the output directory (``bsc.db``, replaced on each
     run) whatever DATABASE_URL says, so it never touches a real store.
     """
-    from bsc_core.demo import EXAMPLE_FILE, generate_demo
-    from bsc_core.demo_site import DemoMessage, write_index
+    from bot.demo_site import DemoMessage, write_index
+    from bsc_core.demo import EXAMPLE_FILE, generate_demo, scorecard_huddle_day
     from bsc_core.imports.scorecard_file import load_scorecard_file
+    from bsc_core.people import everyone
 
     out.mkdir(parents=True, exist_ok=True)
     database = out / "bsc.db"
@@ -197,29 +218,45 @@ def demo(
     slug = spec.slug
     try:
         day = date.fromisoformat(today) if today else local_today(spec.timezone)
-        summary = generate_demo(store, today=day)
+        summary = generate_demo(store, today=day, log=_log_like_slack(store, day))
         with store.read() as session:
-            huddle = prepare_huddle(session, scorecard_slug=slug, day=day)
+            # The huddle a reader sees on a day off is the last working day's (none is sent).
+            huddle = prepare_huddle(
+                session, scorecard_slug=slug, day=scorecard_huddle_day(session, slug, day)
+            )
             review = prepare_review(session, scorecard_slug=slug)
             plant = [
-                prepare_huddle(session, scorecard_slug=s.slug, day=day)
+                prepare_huddle(
+                    session, scorecard_slug=s.slug, day=scorecard_huddle_day(session, s.slug, day)
+                )
                 for s in load_scorecard_file(EXAMPLE_FILE)[1:]
             ]
         messages = []
         for report in (huddle, review, *plant):
             folder = out / report.key.replace(":", "-")
-            report.write(folder)
+            report.write(folder, blocks=report_blocks(report))
             messages.append(
                 DemoMessage(
                     title=report.key,
-                    blocks=report.blocks,
+                    blocks=report_blocks(report),
                     images=[(f"{folder.name}/{c.filename}", c.alt_text) for c in report.charts],
                     markdown_link=f"{folder.name}/{report.kind}.md",
                     blocks_link=f"{folder.name}/blocks.json",
                 )
             )
-        messages.extend(_demo_extras(store, out, day))
-        index = write_index(out, messages, title=f"{slug} — bscbot demo")
+        messages.extend(_demo_extras(store, out, summary.huddle_day or day))
+        from bot.review_demo import review_thread_message  # last month's review (issue 18)
+
+        shown = review.data.month if isinstance(review.data, ReviewData) else None
+        held = (
+            review_thread_message(store, out, slug=slug, month=str(shown.shift(-1)))
+            if shown is not None
+            else None
+        )
+        messages += [held] if held is not None else []
+        with store.read() as session:
+            name_of = everyone(session)
+        index = write_index(out, messages, title=f"{slug} — bscbot demo", name_of=name_of)
     finally:
         store.dispose()
     console.print(
@@ -229,12 +266,31 @@ def demo(
     console.print(f"open {index.resolve()}")
 
 
+def _log_like_slack(store: Store, day: date) -> Callable[[Any], None]:
+    """Log a demo actual as its owner would with ``/kpi log``: same code, same alerts."""
+    from bsc_core.demo import StoryActual, demo_now
+    from commands.log_actual import log_actual
+    from commands.reply import Caller
+
+    def log(entry: StoryActual) -> None:
+        log_actual(
+            store=store,
+            caller=Caller(entry.owner),
+            code=entry.code,
+            value=f"{entry.value:g}",
+            period_text=entry.period,
+            note=None,
+            now=demo_now(day),
+        )
+
+    return log
+
+
 def _demo_extras(store: Store, out: Path, day: date) -> list[Any]:
-    """What else the bot posts: an instant red alert, a quad chart and an hourly pace."""
-    from bsc_core.alerts import claim_alert, take_pending
-    from bsc_core.board import board
+    """What else the bot posts: the instant alert logging produced, a quad chart, a pace."""
+    from bot.demo_site import DemoMessage
+    from bsc_core.alerts import take_pending
     from bsc_core.demo import STREAK_KPI, WENT_RED_KPI, demo_now
-    from bsc_core.demo_site import DemoMessage
     from commands.alerts import alert_message
     from commands.kpi_charts import pace_reply, quad_reply
     from commands.kpi_parser import Pace, Quad
@@ -242,14 +298,7 @@ def _demo_extras(store: Store, out: Path, day: date) -> list[Any]:
 
     messages = []
     with store.write() as session:
-        red = next(r for r in board(session, as_of=day) if r.kpi.code == WENT_RED_KPI)
-        claim_alert(
-            session=session,
-            kpi_id=red.kpi.id,
-            period=str(red.period),
-            channel_id=red.kpi.channel_id,
-        )
-        pending = take_pending(session)
+        pending = take_pending(session)  # only what logging a red value really claimed
     with store.read() as session:
         alert = alert_message(session, pending[0]) if pending else None
     if alert is not None:

@@ -14,8 +14,8 @@ from typing import Annotated, Any
 import typer
 
 from bot.config_check import ConfigError, require
+from bot.settings import get_slack_settings
 from bsc_core.db import get_store, reset_store
-from bsc_core.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +26,9 @@ SERVE_HELP = (
     "requests at /slack/events, with a health check at /healthz.\n\n"
     "Needs SLACK_BOT_TOKEN, plus SLACK_SIGNING_SECRET for HTTP or SLACK_APP_TOKEN for Socket "
     "Mode. WEB_CONCURRENCY sets the worker processes (default 1), WEB_THREADS the threads per "
-    "worker (default 8). In HTTP mode each worker answers Slack at once and hands the work "
-    "behind the answer (the database, replies, charts) to a companion work process of its own. "
+    "worker (default 8). Each request's change is committed before Slack gets its answer; slow "
+    "work (huddles, reviews, charts, alerts, Home tabs) is queued in the database for a worker: "
+    "`bscbot clock` runs one, `bscbot worker` runs more, and Socket Mode runs its own. "
     "The database schema is brought up to date once before the workers start."
 )
 
@@ -47,15 +48,8 @@ def _build_bolt_app(**options: Any) -> Any:
 
 
 def _build_http_app() -> Any:
-    """The web worker's App: its lazy listeners run in a companion work process."""
-    import atexit
-
-    from bot.app import build_work_app
-    from bot.work_process import WorkProcessRunner
-
-    runner = WorkProcessRunner(build_work_app)
-    atexit.register(runner.close)
-    return _build_bolt_app(lazy_runner=runner)
+    """A web worker's App (built after gunicorn's fork)."""
+    return _build_bolt_app()
 
 
 def serve(
@@ -69,7 +63,7 @@ def serve(
 ) -> None:
     from bot.server import serve_http, serve_socket_mode, setup_logging
 
-    settings = get_settings()
+    settings = get_slack_settings()
     mode = "socket" if settings.SLACK_APP_TOKEN else "http"
     try:
         require(settings, mode)
@@ -84,7 +78,15 @@ def serve(
     reset_store()
 
     if mode == "socket":
-        serve_socket_mode(_build_bolt_app(), app_token=settings.SLACK_APP_TOKEN)
+        # One process does everything: it runs a job worker of its own.
+        from bot.slack_client import get_client
+        from bot.worker import Worker
+
+        worker = Worker(store=get_store(), client=get_client()).start()
+        try:
+            serve_socket_mode(_build_bolt_app(), app_token=settings.SLACK_APP_TOKEN)
+        finally:
+            worker.stop()
         return
     serve_http(
         _build_http_app,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bsc_core.settings import Settings
+from bot.settings import SlackSettings as Settings
 
 Mode = Literal["http", "socket", "clock"]
 

@@ -9,9 +9,9 @@ import time
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.home_throttle import claim_refresh
 from bot.views.home import chair_blocks, home_view
 from bsc_core.db import DatabaseUnavailable, get_store
-from bsc_core.home_throttle import claim_refresh
 from bsc_core.settings import get_settings
 from commands.blocks import Block
 from commands.home import chair_snapshots, chairs_to_refresh, home_data
@@ -72,6 +72,14 @@ def refresh_home(
 _last_throttled: dict[str, float] = {}
 
 
+def forget_recent() -> None:
+    """Drop what this process remembers of recent refreshes (a new bot in the same process,
+    as in-process tests build one per test, starts with none)."""
+    with _lock:
+        _last_throttled.clear()
+        _snapshots.clear()
+
+
 def _recently_refreshed(user_id: str) -> bool:
     """This process refreshed the person within the interval: no need to ask the database."""
     now = time.monotonic()
@@ -96,38 +104,17 @@ def _publish(client: WebClient, user_id: str, *, fresh: bool) -> None:
     client.views_publish(user_id=user_id, view=view)
 
 
-ACTOR_DELAY = 1.5  # seconds: a burst of one person's logs becomes one Home refresh
-_scheduled: set[str] = set()
-
-
-def refresh_soon(client: WebClient, user_id: str, *, delay: float = ACTOR_DELAY) -> None:
-    """Refresh ``user_id``'s Home shortly, once however many changes arrive meanwhile."""
-    with _lock:
-        if user_id in _scheduled:
-            return
-        _scheduled.add(user_id)
-
-    def run() -> None:
-        with _lock:
-            _scheduled.discard(user_id)
-        refresh_home(client, user_id, fresh=False)
-
-    timer = threading.Timer(delay, run)
-    timer.daemon = True
-    timer.start()
-
-
 def refresh_after_change(
     client: WebClient, *, actor: str, kpi_codes: list[str], chairs: set[str] | None = None
 ) -> None:
-    """After a log or a countermeasure: the actor's Home in a moment, the chairs' within the
-    throttle.
+    """After a log or a countermeasure (a queued job, see :mod:`commands.follow_ups`): the
+    actor's Home now, the chairs' within the throttle.
 
     Args:
         chairs: the chairs of ``kpi_codes`` when the caller knows them already (a log's
             reply carries them); otherwise they are looked up.
     """
-    refresh_soon(client, actor)
+    refresh_home(client, actor, fresh=False)
     admins = get_settings().BSC_ADMINS
     if chairs is not None:
         chairs = chairs | set(admins)

@@ -4,9 +4,10 @@ Order matters: ``files_upload_v2`` does not return the ts of the message it crea
 share can appear late, so the text goes out first with ``chat.postMessage`` and the images
 follow with ``thread_ts`` set to its ts. Only the v2 flow is used (the old one-call upload is
 retired). An upload that fails (most often ``not_in_channel``: a bot may post to a public
-channel it never joined, but not share files there) is retried once after
-``conversations.join``; if it still fails the error is recorded and the post itself still
-counts as done — the channel has its report, only the pictures are missing.
+channel it never joined, but not share files there) is recorded and the post itself still
+counts as done — the channel has its report, only the pictures are missing. The bot never
+joins a channel by itself: which channels it is in is the workspace's decision, so the person
+or the chair is told to invite it (:attr:`PostResult.upload_hint`).
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.users import refresh_report_names
 from bsc_core.db import Store
 from bsc_core.periods import Period
 from bsc_core.reports.common import ReportError
 from bsc_core.reports.prepare import PreparedReport, prepare_huddle, prepare_review
+from commands.report_blocks import report_blocks
 
 if TYPE_CHECKING:
     from bsc_core.charts import Chart
@@ -42,6 +45,17 @@ class PostResult:
     channel: str
     uploaded: int = 0
     upload_error: str | None = None
+
+    @property
+    def upload_hint(self) -> str:
+        """What a person can do about a failed upload ("" when there is nothing to do)."""
+        if self.upload_error in ("not_in_channel", "channel_not_found"):
+            return INVITE_HINT
+        return ""
+
+
+#: Said whenever the bot is not in a channel: it is invited, it never joins by itself.
+INVITE_HINT = "Invite me to the channel with `/invite @bscbot` and try again."
 
 
 def _error_code(error: SlackClientError) -> str:
@@ -93,23 +107,24 @@ def post_report(
         upload()
     except SlackClientError as error:
         code = _error_code(error)
-        if code != "not_in_channel":
-            log.warning("chart upload to %s failed: %s", channel_id, code)
-            return PostResult(ts=ts, channel=channel_id, upload_error=code)
-        try:
-            client.conversations_join(channel=channel_id)
-            upload()
-        except SlackClientError as retry_error:
-            code = _error_code(retry_error)
-            log.warning("chart upload to %s failed after joining: %s", channel_id, code)
-            return PostResult(ts=ts, channel=channel_id, upload_error=code)
+        log.warning("chart upload to %s failed: %s", channel_id, code)
+        return PostResult(ts=ts, channel=channel_id, upload_error=code)
     return PostResult(ts=ts, channel=channel_id, uploaded=len(uploads))
 
 
 def post_prepared(
-    client: WebClient, report: PreparedReport, *, channel: str | None = None
+    client: WebClient,
+    report: PreparedReport,
+    *,
+    channel: str | None = None,
+    key: str | None = None,
 ) -> PostResult:
-    """Post a prepared report to ``channel`` or, by default, its scorecard's channel."""
+    """Post a prepared report to ``channel`` or, by default, its scorecard's channel.
+
+    Args:
+        key: the key its metadata carries instead of the report's own (a queued job's, so a
+            retry can find what an earlier try already posted).
+    """
     target = channel or report.channel_id
     if not target:
         raise ReportError(
@@ -120,8 +135,8 @@ def post_prepared(
         client,
         channel=target,
         text=report.text,
-        blocks=report.blocks,
-        metadata=report.metadata,
+        blocks=report_blocks(report),
+        metadata=_with_key(report.metadata, key),
         charts=report.charts,
         thread_note=note if report.charts else None,
     )
@@ -134,11 +149,13 @@ def publish_huddle(
     scorecard_slug: str,
     day: date | None = None,
     channel: str | None = None,
+    key: str | None = None,
 ) -> PostResult:
     """Build and post the huddle of ``scorecard_slug`` for ``day`` (default: today there)."""
+    refresh_report_names(client, store)
     with store.read() as session:
         report = prepare_huddle(session, scorecard_slug=scorecard_slug, day=day)
-    return post_prepared(client, report, channel=channel)
+    return post_prepared(client, report, channel=channel, key=key)
 
 
 def publish_review(
@@ -148,8 +165,50 @@ def publish_review(
     scorecard_slug: str,
     month: Period | None = None,
     channel: str | None = None,
+    key: str | None = None,
 ) -> PostResult:
     """Build, chart and post the review of ``scorecard_slug`` (default: last month)."""
+    refresh_report_names(client, store)
     with store.read() as session:
         report = prepare_review(session, scorecard_slug=scorecard_slug, month=month)
-    return post_prepared(client, report, channel=channel)
+    from bot.review_post import post_review  # the review's buttons and thread (issue 18)
+
+    return post_review(client, store, report, channel=channel, key=key)
+
+
+def _with_key(metadata: dict[str, Any], key: str | None) -> dict[str, Any]:
+    if key is None:
+        return metadata
+    return {**metadata, "event_payload": {**metadata.get("event_payload", {}), "key": key}}
+
+
+HISTORY_PAGES = 5
+HISTORY_PAGE_SIZE = 200
+
+
+def find_posted(client: WebClient, *, channel: str, key: str) -> str | None:
+    """The ts of a message in ``channel`` whose metadata carries ``key``, if there is one.
+
+    A post that may have gone out before its process died is looked for before it is sent
+    again. No ``oldest`` bound: the newest few hundred messages are searched whatever the
+    clocks say.
+    """
+    cursor: str | None = None
+    for _ in range(HISTORY_PAGES):
+        kwargs: dict[str, Any] = {
+            "channel": channel,
+            "include_all_metadata": True,
+            "limit": HISTORY_PAGE_SIZE,
+        }
+        if cursor:
+            kwargs["cursor"] = cursor
+        response = client.conversations_history(**kwargs)
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == "bscbot_report" and payload.get("key") == key:
+                return str(message["ts"])
+        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if not response.get("has_more") or not cursor:
+            return None
+    return None

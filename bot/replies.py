@@ -57,7 +57,7 @@ def deliver(reply: Reply, *, client: WebClient, respond: Respond, caller: Caller
     if result.upload_error:
         respond(
             text="⚠️ The message is posted but the picture could not be attached "
-            f"({result.upload_error}).",
+            f"({result.upload_error}). {result.upload_hint}".rstrip(),
             response_type="ephemeral",
             replace_original=False,
         )

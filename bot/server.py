@@ -163,9 +163,9 @@ def socket_mode_handler(app: App, *, app_token: str | None = None) -> Any:
     """
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bsc_core.settings import get_settings
+    from bot.settings import get_slack_settings
 
-    token = app_token or get_settings().SLACK_APP_TOKEN
+    token = app_token or get_slack_settings().SLACK_APP_TOKEN
     return SocketModeHandler(app, app_token=token, web_client=app.client)
 
 

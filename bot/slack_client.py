@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.handler import RetryHandler
 
-from bsc_core.settings import get_settings
+from bot.settings import get_slack_settings
 
 SLACK_API_URL = "https://slack.com/api/"
 RATE_LIMIT_RETRIES = 3
@@ -44,7 +44,7 @@ def make_client(token: str | None = None) -> WebClient:
         token: the token to send; defaults to ``SLACK_BOT_TOKEN``. Pass one only for a
             different identity (none today); the bot's own client is :func:`get_client`.
     """
-    settings = get_settings()
+    settings = get_slack_settings()
     return WebClient(
         token=token if token is not None else settings.SLACK_BOT_TOKEN,
         base_url=settings.SLACK_API_URL or SLACK_API_URL,
@@ -64,7 +64,7 @@ def get_client() -> WebClient:
     between cases); otherwise every caller gets the same object and its connection reuse.
     """
     global _client, _client_key
-    settings = get_settings()
+    settings = get_slack_settings()
     key = (settings.SLACK_BOT_TOKEN, settings.SLACK_API_URL or SLACK_API_URL)
     with _client_lock:
         if _client is None or _client_key != key:

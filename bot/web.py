@@ -1,12 +1,16 @@
-"""The WSGI application of HTTP mode: Slack's requests, a health check, nothing else.
+"""The WSGI application of HTTP mode: Slack's requests, a health check and the API.
 
 - ``POST /slack/events`` goes to the Bolt App through slack_bolt's WSGI adapter, one URL for
   slash commands, interactivity and events (as ``manifest.json`` configures them). Bolt
   checks every request's signature and timestamp before any listener runs: a forged,
   tampered or replayed (older than 5 minutes) request gets 401.
 - ``GET /healthz`` tells the platform's router and uptime checks whether this process can
-  serve: 200 when the database answers, 503 when it does not, within a few seconds even if
-  the database is unreachable, so a health check never ties up the worker's threads.
+  serve: 200 when the database answers and takes writes, 503 when it is unreachable or
+  read-only or full, within a few seconds even if the database is unreachable, so a health
+  check never ties up the worker's threads; it also says whether a job worker was seen in the
+  last minute.
+- ``/api/v1/…`` is the API for other systems (bearer tokens, no Slack signature): see
+  :mod:`bot.api`.
 - Anything else is 404. The adapter would also answer other paths itself, but routing here
   keeps the surface explicit.
 """
@@ -25,12 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk.signature import SignatureVerifier
 
-from bot.work_process import LAZY_FUNCTION_HEADER, LAZY_ONLY_HEADER
+from bot import api
+from bot.settings import get_slack_settings
 from bsc_core.db import get_store
-from bsc_core.settings import get_settings
+from bsc_core.health import DatabaseHealth, HealthCheck
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -50,11 +54,6 @@ def app_version() -> str:
         return "unknown"
 
 
-def database_ping() -> bool:
-    """Whether the process's store answers now (resolved on each call: tests swap stores)."""
-    return get_store().ping()
-
-
 class HealthProbe:
     """Runs the database ping with a deadline, one ping at a time.
 
@@ -64,14 +63,24 @@ class HealthProbe:
     instead of starting more, so a slow database cannot pile up threads.
     """
 
-    def __init__(self, ping: Callable[[], bool], *, timeout: float = HEALTH_TIMEOUT_SECONDS):
+    def __init__(
+        self,
+        ping: Callable[[], bool | DatabaseHealth],
+        *,
+        timeout: float = HEALTH_TIMEOUT_SECONDS,
+        worker_seen: Callable[[], bool] | None = None,
+    ):
         self._ping = ping
         self.timeout = timeout
+        self.worker_seen = worker_seen or (lambda: False)
         self._lock = threading.Lock()
-        self._future: Future[bool] | None = None
+        self._future: Future[bool | DatabaseHealth] | None = None
         self._executor: ThreadPoolExecutor | None = None
 
     def database_ok(self) -> bool:
+        return self.database() is DatabaseHealth.OK
+
+    def database(self) -> DatabaseHealth:
         with self._lock:
             if self._executor is None:
                 # Created on first use, after gunicorn forked the worker.
@@ -80,30 +89,17 @@ class HealthProbe:
                 self._future = self._executor.submit(self._ping)
             future = self._future
         try:
-            return bool(future.result(timeout=self.timeout))
+            result = future.result(timeout=self.timeout)
         except FutureTimeout:
-            log.warning("database ping took longer than %.1fs; reporting it down", self.timeout)
-            return False
+            log.error("database ping took longer than %.1fs; reporting it down", self.timeout)
+            return DatabaseHealth.UNREACHABLE
         except Exception:  # noqa: BLE001 - a failing ping is exactly "database down"
-            log.warning("database ping failed", exc_info=True)
-            return False
+            log.error("database ping failed", exc_info=True)
+            return DatabaseHealth.UNREACHABLE
+        if isinstance(result, DatabaseHealth):
+            return result
+        return DatabaseHealth.OK if result else DatabaseHealth.UNREACHABLE
 
-
-def _require_request_verification(bolt_app: App) -> None:
-    """Refuse an App built without signature checks: it would run listeners for anyone."""
-    middleware = getattr(bolt_app, "_middleware_list", None)
-    if middleware is not None and not any(isinstance(m, RequestVerification) for m in middleware):
-        raise RuntimeError(
-            "the Bolt App does not verify request signatures; build it with "
-            "signing_secret=... and request_verification_enabled left on"
-        )
-
-
-#: Headers Bolt reads to run one lazy listener alone (the work process sets them); a request
-#: from outside never carries them into the App.
-BOLT_INTERNAL_HEADERS = tuple(
-    "HTTP_" + name.upper().replace("-", "_") for name in (LAZY_ONLY_HEADER, LAZY_FUNCTION_HEADER)
-)
 
 #: Slack's requests are small; anything this large is not one of them.
 MAX_BODY_BYTES = 1_000_000
@@ -115,14 +111,17 @@ class WebApp:
     def __init__(
         self, bolt_app: App, *, probe: HealthProbe | None = None, signing_secret: str | None = None
     ) -> None:
-        _require_request_verification(bolt_app)
         self.bolt_app = bolt_app
         self.slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
         secret = (
-            signing_secret if signing_secret is not None else get_settings().SLACK_SIGNING_SECRET
+            signing_secret
+            if signing_secret is not None
+            else get_slack_settings().SLACK_SIGNING_SECRET
         )
         self.verifier = SignatureVerifier(secret or "")
-        self.probe = probe or HealthProbe(database_ping)
+        # The store is resolved on each check (tests swap stores between cases).
+        health = HealthCheck(get_store)
+        self.probe = probe or HealthProbe(health.database, worker_seen=health.worker_seen)
         self.version = app_version()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -132,6 +131,8 @@ class WebApp:
             return self._slack_request(environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return self._health(start_response, head=method == "HEAD")
+        if path.startswith(api.API_PREFIX):
+            return api.handle(environ, start_response)
         return _respond(start_response, "404 Not Found", {"error": "not_found"})
 
     def _slack_request(
@@ -156,13 +157,24 @@ class WebApp:
         ):
             return _respond(start_response, "401 Unauthorized", {"error": "invalid_request"})
         environ["wsgi.input"] = io.BytesIO(body)
-        for name in BOLT_INTERNAL_HEADERS:
-            environ.pop(name, None)
         return self.slack(environ, start_response)
 
     def _health(self, start_response: StartResponse, *, head: bool) -> Iterable[bytes]:
-        ok = self.probe.database_ok()
-        body = {"status": "ok" if ok else "unavailable", "database": ok, "version": self.version}
+        """200 when the database takes writes; 503 when it is unreachable, read-only or full.
+
+        ``worker`` says whether a job worker was seen in the last minute (``bscbot clock`` or
+        ``bscbot worker``): without one, acknowledged "⏳" work waits. It does not make the web
+        process unhealthy, since restarting the web process would not help.
+        """
+        database = self.probe.database()
+        ok = database is DatabaseHealth.OK
+        body = {
+            "status": "ok" if ok else "unavailable",
+            "database": ok,
+            "database_state": database.value,
+            "worker": self.probe.worker_seen() if ok else None,
+            "version": self.version,
+        }
         status = "200 OK" if ok else "503 Service Unavailable"
         return _respond(start_response, status, body, head=head)
 

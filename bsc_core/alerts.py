@@ -39,10 +39,13 @@ def claim_alert(*, session: Session, kpi_id: int, period: str, channel_id: str |
     dialect = session.get_bind().dialect.name
     builder = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = (
-        builder(Alert).values(**values).on_conflict_do_nothing(index_elements=["kpi_id", "period"])
+        builder(Alert)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["kpi_id", "period"])
+        .returning(Alert.id)  # type: ignore[arg-type]
     )
-    result = session.execute(statement)
-    return bool(result.rowcount)
+    # RETURNING, not rowcount: an ORM insert's rowcount is -1 on PostgreSQL.
+    return session.execute(statement).first() is not None
 
 
 def alerts_enabled(session: Session, kpi_id: int) -> tuple[bool, str | None]:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,6 +34,11 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 2
+
+#: How long the transaction beginning now may wait for the lock (read when SQLite begins).
+_write_cap: ContextVar[float | None] = ContextVar("write_cap", default=None)
+MIN_WAIT_SECONDS = 0.05
 
 
 T = TypeVar("T")
@@ -40,13 +48,126 @@ class DatabaseUnavailable(RuntimeError):
     """The database did not answer; the caller tells the user to try again."""
 
 
+class DatabaseBusy(DatabaseUnavailable):
+    """Another writer held the database past this context's cap; nothing was written."""
+
+
+class DatabaseNotWritable(DatabaseUnavailable):
+    """The database refuses writes (read-only, or its disk is full): retrying will not help
+    until an admin acts."""
+
+
+#: Messages of the errors that mean the database cannot take writes at all.
+_NOT_WRITABLE_MARKERS = (
+    "readonly database",
+    "read-only",
+    "disk is full",
+    "no space left",
+    "could not extend file",
+    "disk i/o error",
+)
+#: Messages of the errors that mean "another writer held the lock past our cap".
+_BUSY_MARKERS = ("database is locked", "lock timeout", "statement timeout", "canceling statement")
+
+
+#: When the writes of this context must give up (a monotonic time), set by capped_waits.
+_write_deadline: ContextVar[float | None] = ContextVar("write_deadline", default=None)
+
+
+@contextmanager
+def capped_waits(seconds: float) -> Iterator[None]:
+    """Within this block, writes give up once ``seconds`` have passed in all.
+
+    A deadline, not a per-write wait: a request that writes twice still answers in time. Past
+    it the transaction is rolled back and :class:`DatabaseBusy` raised, so the request can say
+    plainly that nothing was stored.
+    """
+    deadline = time.monotonic() + seconds
+    current = _write_deadline.get()
+    token = _write_deadline.set(deadline if current is None else min(current, deadline))
+    try:
+        yield
+    finally:
+        _write_deadline.reset(token)
+
+
+def write_cap() -> float | None:
+    """Seconds a write may still wait in this context (None: the backend's default)."""
+    deadline = _write_deadline.get()
+    if deadline is None:
+        return None
+    return max(MIN_WAIT_SECONDS, deadline - time.monotonic())
+
+
+class AlreadyHandled(RuntimeError):
+    """This request was handled before (a replay): its change was refused and rolled back."""
+
+
+@dataclass
+class RequestOnce:
+    """The key of the request being handled, and whether its change has been committed."""
+
+    key: str
+    recorded: bool = False
+
+
+_request_once: ContextVar[RequestOnce | None] = ContextVar("request_once", default=None)
+
+
+@contextmanager
+def once_per_request(key: str) -> Iterator[RequestOnce]:
+    """Within this block, the first write transaction also records ``key`` as handled.
+
+    The key is written in the same transaction as the request's change, so a request is
+    handled exactly once: a replay's transaction meets the key and is rolled back with
+    :class:`AlreadyHandled`. A request that only reads writes nothing.
+    """
+    holder = RequestOnce(key)
+    token = _request_once.set(holder)
+    try:
+        yield holder
+    finally:
+        _request_once.reset(token)
+
+
+def _record_handled(session: Session, key: str) -> None:
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    from bsc_core.models import HandledRequest, utcnow
+
+    builder = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    inserted = session.execute(
+        builder(HandledRequest)
+        .values(key=key, handled_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(HandledRequest.key)  # type: ignore[arg-type]
+    ).first()
+    if inserted is None:
+        raise AlreadyHandled(key)
+
+
+@contextmanager
+def _cap_set(cap: float | None) -> Iterator[None]:
+    token = _write_cap.set(cap)
+    try:
+        yield
+    finally:
+        _write_cap.reset(token)
+
+
 @contextmanager
 def _unavailable_on_outage() -> Iterator[None]:
     """Turn a lost connection into :class:`DatabaseUnavailable` (the transaction rolled back)."""
     try:
         yield
     except (OperationalError, InterfaceError) as exc:
-        raise DatabaseUnavailable(str(exc.orig or exc).splitlines()[0]) from exc
+        first = str(exc.orig or exc).splitlines()[0]
+        if any(marker in first.lower() for marker in _NOT_WRITABLE_MARKERS):
+            raise DatabaseNotWritable(first) from exc
+        if any(marker in first.lower() for marker in _BUSY_MARKERS):
+            raise DatabaseBusy(first) from exc
+        raise DatabaseUnavailable(first) from exc
     except DBAPIError as exc:
         if exc.connection_invalidated:
             raise DatabaseUnavailable(str(exc.orig or exc).splitlines()[0]) from exc
@@ -72,7 +193,7 @@ def make_engine(url: str) -> Engine:
         pool_size=10,
         max_overflow=20,
         pool_timeout=10,
-        connect_args={"connect_timeout": 5},
+        connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS},
     )
 
 
@@ -98,6 +219,10 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        if immediate:
+            cap = _write_cap.get()
+            wait_ms = SQLITE_BUSY_TIMEOUT_MS if cap is None else max(1, int(cap * 1000))
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
@@ -125,19 +250,47 @@ class Store:
         with _unavailable_on_outage():
             self.ensure_schema()
             with Session(self.engine, expire_on_commit=False) as session:
+                cap = write_cap()
+                if cap is not None and not is_sqlite(self.url):
+                    # A migration's exclusive lock blocks reads on PostgreSQL: cap them too.
+                    session.execute(text(f"SET LOCAL statement_timeout = {int(cap * 1000)}"))
                 yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with _unavailable_on_outage(), self._writer or nullcontext():
+        with _unavailable_on_outage(), self._writer_turn(write_cap()):
             self.ensure_schema()
-            with Session(self._write_engine, expire_on_commit=False) as session:
+            cap = write_cap()  # what is left after waiting for this process's turn
+            # SQLite's busy timeout is set from the cap when the transaction begins.
+            with Session(self._write_engine, expire_on_commit=False) as session, _cap_set(cap):
+                once = _request_once.get()
                 try:
+                    if cap is not None and not is_sqlite(self.url):
+                        ms = max(1, int(cap * 1000))
+                        session.execute(text(f"SET LOCAL lock_timeout = {ms}"))
+                        session.execute(text(f"SET LOCAL statement_timeout = {ms}"))
+                    if once is not None and not once.recorded:
+                        _record_handled(session, once.key)
                     yield session
                     session.commit()
+                    if once is not None:
+                        once.recorded = True
                 except BaseException:
                     session.rollback()
                     raise
+
+    @contextmanager
+    def _writer_turn(self, cap: float | None) -> Iterator[None]:
+        """This process's turn to write on SQLite (threads queue here, within the cap)."""
+        if self._writer is None:
+            yield
+            return
+        if not self._writer.acquire(timeout=-1 if cap is None else cap):
+            raise DatabaseBusy(f"another write of this process held the database over {cap}s")
+        try:
+            yield
+        finally:
+            self._writer.release()
 
     def run(self, work: Callable[[Session], T], *, attempts: int = 3) -> T:
         """Run ``work`` in a write session, retrying when a concurrent insert won the race.

@@ -17,21 +17,16 @@ DEFAULT_DATABASE_URL = "sqlite:///bsc.db"
 
 
 class Settings(BaseSettings):
-    """Environment variables that configure bscbot (upper-case names, as they are set)."""
+    """Environment variables of the domain: the database, the default zone, the admins.
+
+    The Slack adapter's variables (tokens, secret, web server) are in :mod:`bot.settings`.
+    """
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=True)
 
     DATABASE_URL: str = DEFAULT_DATABASE_URL
     BSC_TIMEZONE: str = "UTC"
     BSC_ADMINS: Annotated[frozenset[str], NoDecode] = frozenset()
-
-    SLACK_BOT_TOKEN: str | None = None
-    SLACK_SIGNING_SECRET: str | None = None
-    SLACK_APP_TOKEN: str | None = None
-    SLACK_API_URL: str | None = None
-    PORT: int = 3000
-    WEB_CONCURRENCY: int = 1
-    WEB_THREADS: int = 8
 
     @field_validator("DATABASE_URL")
     @classmethod
@@ -61,13 +56,6 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
         return frozenset(value)  # type: ignore[arg-type]
-
-    @field_validator("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
-    @classmethod
-    def _refuse_placeholders(cls, value: str | None) -> str | None:
-        if value is not None and value.strip().lower() in {"changeme", "xoxb-your-token", "..."}:
-            raise ValueError("is still a placeholder: paste the value from your Slack app's page")
-        return value or None
 
     @property
     def timezone(self) -> ZoneInfo:

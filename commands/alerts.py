@@ -8,11 +8,13 @@ from bsc_core import audit
 from bsc_core.alerts import PendingAlert
 from bsc_core.board import load_history, load_kpis
 from bsc_core.db import Store
+from bsc_core.escalations import with_parent
 from bsc_core.formatting import escape_mrkdwn, format_number, format_pct, mention
 from bsc_core.models import Scorecard
 from bsc_core.periods import Period
 from commands import blocks as bk
 from commands.access import chair_only, may_chair
+from commands.escalation_messages import escalate_button
 from commands.lookup import scorecard_for_channel
 from commands.reply import Caller, Reply
 
@@ -34,17 +36,14 @@ def alert_message(session: Session, alert: PendingAlert) -> Reply | None:
     )
     if row.note:
         text += f"\n> {escape_mrkdwn(row.note)}"
-    blocks = [
-        bk.section(text),
-        bk.actions(
-            bk.button(
-                "Add countermeasure",
-                action_id="cm_open",
-                value=f"{kpi.code} {period}",
-                style="danger",
-            )
-        ),
+    buttons = [
+        bk.button(
+            "Add countermeasure", action_id="cm_open", value=f"{kpi.code} {period}", style="danger"
+        )
     ]
+    if with_parent(session, [kpi.id]):  # a board above to escalate to
+        buttons.append(escalate_button(kpi.code, str(period)))
+    blocks = [bk.section(text), bk.actions(*buttons)]
     fallback = f"{kpi.code} turned red for {period}"
     return Reply(text=fallback, blocks=blocks, visibility="in_channel")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bsc_core.reports.blockkit import MAX_BLOCKS as MAX_MESSAGE_BLOCKS
-from bsc_core.reports.blockkit import (
+from commands.blockkit import MAX_BLOCKS as MAX_MESSAGE_BLOCKS
+from commands.blockkit import (
     MAX_SECTION_TEXT,
     context,
     divider,

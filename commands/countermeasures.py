@@ -27,10 +27,12 @@ from bsc_core.db import Store
 from bsc_core.formatting import escape_mrkdwn, mention
 from bsc_core.models import Countermeasure, Kpi
 from bsc_core.nagging import local_date, period_text
+from bsc_core.text import sanitize_text
 from commands import blocks as bk
-from commands.access import may_log
+from commands.access import find_readable_kpi, may_log
+from commands.follow_ups import queue_after_change
 from commands.kpi_parser import Countermeasures
-from commands.lookup import NotFound, find_kpi
+from commands.lookup import NotFound
 from commands.nag_messages import CM_DONE
 from commands.reply import Caller, Reply
 
@@ -90,7 +92,7 @@ def countermeasure_form(
     not file one.
     """
     with store.read() as session:
-        kpi = find_kpi(session, code)
+        kpi = find_readable_kpi(session, code, caller)
         if not may_log(kpi, caller):
             raise NotAllowed(_not_yours(kpi))
         history = load_history(session, [kpi])
@@ -121,7 +123,8 @@ def open_form_reply(
         return Reply(text=f"⚠️ {exc}\nNothing was changed.")
     return Reply(
         text=f"📝 Opening the countermeasure form for *{escape_mrkdwn(form.kpi.code)}* "
-        f"(`{form.period}`)…"
+        f"(`{form.period}`)…",
+        opens_cm_form=form.kpi.code,
     )
 
 
@@ -145,7 +148,7 @@ def file_from_form(
     """
     with store.read() as session:
         try:
-            kpi = find_kpi(session, code)
+            kpi = find_readable_kpi(session, code, caller)
         except NotFound as exc:
             raise CountermeasureError("kpi", str(exc)) from None
         known = root_causes(session, kpi.scorecard_id)
@@ -154,10 +157,10 @@ def file_from_form(
     checked_period = period_text(kpi, period)
     if checked_period is None:
         raise CountermeasureError("kpi", f"`{period}` is not a {kpi.frequency.value} period.")
-    cause = canonical_cause(new_cause or "", known) or (chosen_cause or "").strip()
+    cause = canonical_cause(new_cause or "", known) or sanitize_text(chosen_cause)
     if not cause:
         raise CountermeasureError("cause", "Choose a root cause, or type a new one below it.")
-    if not (action or "").strip():
+    if not sanitize_text(action):
         raise CountermeasureError("action", "Say what will be done about it.")
     today = _today(kpi, now)
     if due is None:
@@ -168,7 +171,7 @@ def file_from_form(
         )
     who = owner or kpi.owner
 
-    def work(session: Session) -> int:
+    def work(session: Session) -> tuple[int, str, str]:
         cm = file_countermeasure(
             session=session,
             kpi_id=kpi.id,
@@ -179,12 +182,13 @@ def file_from_form(
             due_date=due,
             actor=caller.user_id,
         )
-        return cm.id or 0
+        queue_after_change(session, actor=caller.user_id, kpi_codes=[kpi.code], people=[who])
+        return cm.id or 0, cm.action, cm.root_cause
 
-    cm_id = store.run(work)
+    cm_id, stored_action, stored_cause = store.run(work)
     text = (
         f"✅ Countermeasure filed for *{escape_mrkdwn(kpi.code)}* `{checked_period}`: "
-        f"{escape_mrkdwn((action or '').strip())}\nRoot cause _{escape_mrkdwn(cause)}_ · owner "
+        f"{escape_mrkdwn(stored_action)}\nRoot cause _{escape_mrkdwn(stored_cause)}_ · owner "
         f"{mention(who)} · due {due.isoformat()}. The reminders about it stop now, and it "
         "shows in the next huddle."
     )
@@ -257,7 +261,14 @@ def complete(*, store: Store, caller: Caller, cm_id: str) -> Reply:
     if cm.status == DONE:
         return Reply(text=f"Already done: {escape_mrkdwn(found.code)} — {escape_mrkdwn(cm.action)}")
     try:
-        store.run(lambda s: close_countermeasure(session=s, cm_id=wanted, actor=caller.user_id))
+
+        def work(session: Session) -> None:
+            close_countermeasure(session=session, cm_id=wanted, actor=caller.user_id)
+            queue_after_change(
+                session, actor=caller.user_id, kpi_codes=[found.code], people=[cm.owner]
+            )
+
+        store.run(work)
     except CountermeasureError as exc:
         return Reply(text=f"⚠️ {exc.message} Nothing was changed.")
     return Reply(

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import col, select
 
 from bsc_core.board import KpiStatus, board, load_kpis, local_today
 from bsc_core.db import Store
+from bsc_core.decisions import DecisionInfo
+from bsc_core.escalations import EscalationView, open_below
 from bsc_core.ideas import IdeaView, list_ideas
 from bsc_core.models import Countermeasure, Kpi, Scorecard
 from bsc_core.reports.common import CountermeasureInfo, load_countermeasures
 from bsc_core.reports.huddle import build_huddle
+from bsc_core.rollup import ChildBoard, scorecard_scores
+from bsc_core.scores import Node
+from bsc_core.seen import SeenCount, huddle_of_day
 from bsc_core.status import Status
 from commands.kpi_views import STATUS_ORDER
+from commands.review_loop import my_decisions
 
 MAX_SNAPSHOTS = 8
 
@@ -36,6 +42,8 @@ class HomeData:
     kpis: list[KpiStatus]
     owed: list[KpiStatus]
     countermeasures: list[OwnedCountermeasure]
+    #: Open actions decided at a review that the user owns (each with a Done button).
+    decisions: list[DecisionInfo] = field(default_factory=list)
 
 
 def home_data(*, store: Store, user_id: str, today: date | None = None) -> HomeData:
@@ -66,6 +74,7 @@ def home_data(*, store: Store, user_id: str, today: date | None = None) -> HomeD
             )
             for cm, code in measures
         ],
+        decisions=my_decisions(store=store, user_id=user_id, today=day),
     )
 
 
@@ -80,6 +89,14 @@ class ChairSnapshot:
     reds: list[tuple[KpiStatus, str]]  # the row and its countermeasure state
     new_ideas: list[IdeaView]
     overdue: list[CountermeasureInfo]
+    #: Escalations from the boards below, not resolved yet.
+    escalations: list[EscalationView] = field(default_factory=list)
+    #: Who has seen today's huddle (None: no huddle known to have gone out today).
+    huddle_seen: SeenCount | None = None
+    #: The scorecard's roll-up as of today (the same figures as the huddle's).
+    score: Node | None = None
+    #: The boards below, reds first, each with its score, status and red count.
+    children: list[ChildBoard] = field(default_factory=list)
 
 
 def chair_snapshots(
@@ -115,6 +132,12 @@ def chair_snapshots(
                     reds=reds,
                     new_ideas=list_ideas(session, scorecard_ids=[card.id or 0], statuses=("new",)),
                     overdue=[cm for cm in cms if cm.overdue],
+                    escalations=open_below(session, card.id or 0),
+                    huddle_seen=huddle_of_day(session, scorecard_id=card.id or 0, day=day),
+                    score=scorecard_scores(
+                        session, scorecard_id=card.id or 0, rows=huddle.rows
+                    ).node,
+                    children=huddle.children,
                 )
             )
     return snapshots

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bsc_core.db import Store
+from bsc_core.formatting import escape_mrkdwn
 from commands import kpi_parser as p
 from commands.alerts import handle_alerts
 from commands.countermeasures import open_form_reply
@@ -19,6 +20,7 @@ from commands.kpi_views import list_kpis, my_kpis, show_kpi
 from commands.log_actual import FieldError, log_actual
 from commands.lookup import NotFound
 from commands.reply import Caller, Reply
+from commands.targets import move_owner_reply, set_target_reply
 
 Handler = Callable[..., Reply]
 
@@ -47,7 +49,7 @@ def _list(cmd: p.ListKpis, *, store: Store, caller: Caller, now: datetime | None
 
 def _show(cmd: p.ShowKpi, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
     """`/kpi show CODE` — a KPI's definition, owner, last 12 periods and countermeasures."""
-    return show_kpi(store=store, code=cmd.code, as_of=now.date() if now else None)
+    return show_kpi(store=store, caller=caller, code=cmd.code, as_of=now.date() if now else None)
 
 
 def _mine(cmd: p.MyKpis, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
@@ -85,6 +87,16 @@ def _cm(cmd: p.Countermeasures, *, store: Store, caller: Caller, now: datetime |
     return open_form_reply(cmd, store=store, caller=caller, now=now)
 
 
+def _target(cmd: p.SetTarget, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
+    """`/kpi target CODE VALUE [FROM-PERIOD]` — the KPI's target from that period on (chair)."""
+    return set_target_reply(cmd, store=store, caller=caller, now=now)
+
+
+def _owner(cmd: p.MoveOwner, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
+    """`/kpi owner CODE @person` — give a KPI to another owner (chair)."""
+    return move_owner_reply(cmd, store=store, caller=caller)
+
+
 def _help(cmd: p.Help, *, store: Store, caller: Caller, now: datetime | None) -> Reply:
     """`/kpi help [COMMAND]` — this help."""
     return help_reply(cmd.topic)
@@ -101,6 +113,8 @@ HANDLERS: dict[type, Handler] = {
     p.NewIdea: _idea,
     p.ListIdeas: _ideas,
     p.Alerts: _alerts,
+    p.SetTarget: _target,
+    p.MoveOwner: _owner,
     p.Help: _help,
 }
 
@@ -128,8 +142,12 @@ def _problem(message: str, usage: str | None) -> Reply:
 
 
 def usage_reply(exc: p.UsageError) -> Reply:
-    """The answer to a malformed command: what was wrong, and the right form."""
-    reply = _problem(exc.message, exc.usage)
+    """The answer to a malformed command: what was wrong, and the right form.
+
+    The message may quote what was typed, so it is escaped: a "code" such as ``<!here>``
+    is echoed inert.
+    """
+    reply = _problem(escape_mrkdwn(exc.message), exc.usage)
     if exc.usage is None:
         reply = Reply(text=reply.text + "\n\n" + help_reply().text)
     return reply

@@ -15,20 +15,27 @@ from sqlmodel import Session, select
 from bsc_core.actuals import LogResult, record_actual
 from bsc_core.alerts import alerts_enabled, claim_alert, turned_red
 from bsc_core.board import KpiRef
+from bsc_core.cascade import not_loggable
 from bsc_core.db import Store
 from bsc_core.errors import FieldError
-from bsc_core.formatting import escape_mrkdwn, format_number, format_pct, status_badge
+from bsc_core.formatting import (
+    escape_mrkdwn,
+    format_exact,
+    format_number,
+    format_pct,
+    status_badge,
+)
 from bsc_core.models import Target
 from bsc_core.periods import EXPECTED_FORM, Frequency, Period, PeriodError, latest_ended
 from bsc_core.status import Status, evaluate, variance_pct
-from commands.access import may_log, not_yours
-from commands.kpi_parser import clean
-from commands.lookup import NotFound, find_kpi
+from bsc_core.text import MAX_NOTE, sanitize_text
+from commands.access import find_readable_kpi, may_log, not_yours
+from commands.follow_ups import queue_after_change
+from commands.lookup import NotFound
 from commands.reply import Caller, Reply, Stored
 from commands.values import BadValue, TypedValue, parse_value, suffix_fits
 
 HOURLY_GRACE = timedelta(minutes=15)
-MAX_NOTE = 1000
 
 
 @dataclass(frozen=True)
@@ -86,11 +93,13 @@ def resolve_period(kpi: KpiRef, period_text: str | None, now: datetime) -> Perio
 
 def check_value(kpi: KpiRef, value: TypedValue) -> float:
     if not suffix_fits(value.suffix, kpi.unit):
-        unit = f" or 1234.5{kpi.unit}" if kpi.unit and kpi.unit not in ("%",) else ""
+        shown_unit = escape_mrkdwn(kpi.unit)
+        unit = f" or 1234.5{shown_unit}" if kpi.unit and kpi.unit not in ("%",) else ""
         pct = " or 97.5%" if kpi.unit == "%" else ""
         raise FieldError(
             "value",
-            f"`{value.text}`: {kpi.code} is measured in {kpi.unit or 'plain numbers'}; "
+            f"`{escape_mrkdwn(value.text)}`: {kpi.code} is measured in "
+            f"{shown_unit or 'plain numbers'}; "
             f"write the value as 1234.5{unit}{pct}",
         )
     return value.number
@@ -122,11 +131,13 @@ def log_actual(
     """
     with store.read() as session:
         try:
-            kpi = find_kpi(session, code)
+            kpi = find_readable_kpi(session, code, caller)
         except NotFound as exc:
             raise FieldError("kpi", str(exc)) from None
     if not may_log(kpi, caller):
         raise FieldError("kpi", not_yours(kpi))
+    if kpi.is_computed:
+        raise FieldError("kpi", not_loggable(kpi.code, kpi.computed_from, kpi.combined_by.value))
     if isinstance(value, str):
         try:
             value = parse_value(value)
@@ -135,9 +146,11 @@ def log_actual(
     number = check_value(kpi, value)
     local_now = now or datetime.now(kpi.zone).replace(tzinfo=None)
     period = resolve_period(kpi, period_text, local_now)
-    note = clean(note or "") or None
+    note = sanitize_text(note) or None
     if note and len(note) > MAX_NOTE:
-        raise FieldError("note", f"the note has {len(note)} characters; keep it under {MAX_NOTE}")
+        raise FieldError(
+            "note", f"the note has {len(note):,} characters; a note may have at most {MAX_NOTE:,}"
+        )
 
     def work(session: Session) -> tuple[LogResult, float | None, bool]:
         result = record_actual(
@@ -158,6 +171,10 @@ def log_actual(
                 alert = claim_alert(
                     session=session, kpi_id=kpi.id, period=str(period), channel_id=channel
                 )
+        if result.outcome != "unchanged":
+            queue_after_change(
+                session, actor=caller.user_id, kpi_codes=[kpi.code], alert_claimed=alert
+            )
         return result, target, alert
 
     result, target, alert = store.run(work)
@@ -192,7 +209,7 @@ def _confirmation(
     status: Status,
 ) -> str:
     name = f"*{escape_mrkdwn(kpi.code)}* ({escape_mrkdwn(kpi.name)}) for *{period}*"
-    shown = format_number(value, kpi.unit)
+    shown = format_exact(result.actual.value, kpi.unit)
     if result.outcome == "unchanged":
         return f"No change: {name} is already *{shown}* ({status_badge(status.value)})."
     pct = variance_pct(value, target)
@@ -204,8 +221,8 @@ def _confirmation(
     )
     if result.outcome == "updated" and result.previous_value == value:
         head = f"✏️ {name}: note updated (value still *{shown}*)"
-    elif result.outcome == "updated":
-        previous = format_number(result.previous_value, kpi.unit)
+    elif result.outcome == "updated" and result.previous_value is not None:
+        previous = format_exact(result.previous_value, kpi.unit)
         head = f"✏️ {name}: updated from *{previous}* to *{shown}*"
     else:
         head = f"✅ Stored {name}: *{shown}*"

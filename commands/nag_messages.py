@@ -6,18 +6,21 @@ answer them (``bot/listeners/actions/nag_buttons.py``) so all three agree on the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
+from bsc_core.decisions import OverdueDecision
 from bsc_core.formatting import escape_mrkdwn, format_number, format_pct, mention
 from bsc_core.nagging import MISSING, OVERDUE, RED, Escalation, NagItem
 from commands import blocks as bk
+from commands.escalation_messages import escalate_button
 from commands.reply import Reply
 
 CM_OPEN = "cm_open"
 CM_DONE = "cm_done"
 LOG_OPEN = "log_open"
 NAG_SNOOZE = "nag_snooze"
+DECISION_DONE = "decision_done"
 REASON_ORDER = {RED: 0, MISSING: 1, OVERDUE: 2}
 
 
@@ -52,12 +55,25 @@ def sort_items(items: Sequence[NagItem]) -> list[NagItem]:
     )
 
 
-def nag_message(owner: str, items: Sequence[NagItem]) -> Reply:
-    """The reminder DM: each item with its one-click answer, and one snooze button."""
+def nag_message(
+    owner: str,
+    items: Sequence[NagItem],
+    *,
+    escalatable: Collection[int] = frozenset(),
+    decisions: Sequence[OverdueDecision] = (),
+) -> Reply:
+    """The reminder DM: each item with its one-click answer, and one snooze button.
+
+    Args:
+        escalatable: ids of the KPIs whose board has a board above; their red items also
+            get an **Escalate** button.
+        decisions: the owner's overdue review decisions, each with a **Done** button.
+    """
     items = sort_items(items)
     blocks: list[bk.Block] = [
         bk.section(
-            f"Hi {mention(owner)} — {_plural(len(items), 'thing')} on your scorecard "
+            f"Hi {mention(owner)} — {_plural(len(items) + len(decisions), 'thing')} on your "
+            "scorecard "
             "need you today:"
         )
     ]
@@ -68,6 +84,8 @@ def nag_message(owner: str, items: Sequence[NagItem]) -> Reply:
                 "Add countermeasure", action_id=CM_OPEN, value=value, style="primary"
             )
             blocks.append(bk.section(red_line(item), accessory=button))
+            if item.kpi.id in escalatable:
+                blocks.append(bk.actions(escalate_button(item.kpi.code, item.period)))
         elif item.reason == MISSING:
             button = bk.button("Log", action_id=LOG_OPEN, value=value, style="primary")
             blocks.append(bk.section(missing_line(item), accessory=button))
@@ -80,13 +98,21 @@ def nag_message(owner: str, items: Sequence[NagItem]) -> Reply:
                 )
                 button = bk.button("Done", action_id=CM_DONE, value=str(cm.id))
                 blocks.append(bk.section(text, accessory=button))
-    reminder = max((i.mark.reminders for i in items), default=0) + 1
-    cards = sorted({i.kpi.scorecard_name for i in items})
+    blocks += [decision_line(d) for d in decisions]
+    reminder = (
+        max([i.mark.reminders for i in items] + [d.reminders for d in decisions], default=0) + 1
+    )
+    cards = sorted({i.kpi.scorecard_name for i in items} | {d.scorecard_name for d in decisions})
     footer = [
-        bk.actions(bk.button("Snooze until tomorrow", action_id=NAG_SNOOZE, value=owner)),
+        *(
+            [bk.actions(bk.button("Snooze until tomorrow", action_id=NAG_SNOOZE, value=owner))]
+            if items  # snoozing is about KPIs; a decision waits for its Done
+            else []
+        ),
         bk.context(
             f"Reminder {reminder} · {escape_mrkdwn(', '.join(cards))} · I ask again each working "
-            "day until a countermeasure is filed, the actual is logged or the KPI recovers."
+            "day until a countermeasure is filed, the actual is logged or the KPI recovers"
+            + (", and until each decision is marked done." if decisions else ".")
         ),
     ]
     body = bk.fit_blocks(
@@ -96,7 +122,19 @@ def nag_message(owner: str, items: Sequence[NagItem]) -> Reply:
         f"{i.kpi.code} ({'overdue countermeasure' if i.reason == OVERDUE else i.reason})"
         for i in items
     )
+    if decisions:
+        summary = ", ".join(p for p in (summary, _plural(len(decisions), "overdue decision")) if p)
     return Reply(text=f"Your scorecard needs you: {summary}", blocks=[*body, *footer])
+
+
+def decision_line(decision: OverdueDecision) -> bk.Block:
+    """An overdue review decision, with its Done button."""
+    text = (
+        f"⏰ Decision of the {decision.review_month} review was due "
+        f"{decision.due_date.isoformat()}: {escape_mrkdwn(' '.join(decision.text.split()))}"
+    )
+    button = bk.button("Done", action_id=DECISION_DONE, value=str(decision.id))
+    return bk.section(text, accessory=button)
 
 
 def escalation_message(escalation: Escalation) -> Reply:
@@ -119,7 +157,7 @@ def escalation_message(escalation: Escalation) -> Reply:
     blocks = [bk.section(chunk) for chunk in bk.fit_lines([head, *lines])]
     blocks.append(bk.context("Red needs a countermeasure, missing needs the actual logged."))
     return Reply(
-        text=f"{escalation.scorecard_name}: {_plural(len(lines), 'KPI')} with unanswered reminders",
+        text=f"{name}: {_plural(len(lines), 'KPI')} with unanswered reminders",
         blocks=bk.fit_blocks(blocks, more_hint="/kpi list in the scorecard's channel"),
     )
 

@@ -6,6 +6,7 @@ nothing here knows how it travels.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -48,6 +49,8 @@ class Reply:
     visibility: Visibility = "ephemeral"
     files: list[ReplyFile] = field(default_factory=list)
     stored: Stored | None = None  # set when the command stored an actual
+    #: the KPI whose countermeasure form the adapter opens right after the ack (``/kpi cm``)
+    opens_cm_form: str | None = None
 
     def as_message(self) -> dict[str, Any]:
         """The reply as Slack's message payload (ack body or response_url post)."""
@@ -58,12 +61,34 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class ChannelAccess:
+    """What Slack says about a scorecard's channel: is it private, and who is in it.
+
+    ``members`` is only needed for a private channel (anyone in the workspace may read a
+    scorecard bound to a public one) and may be empty for a public channel.
+    """
+
+    is_private: bool
+    members: frozenset[str] = frozenset()
+
+
+#: Looks a channel up in Slack (``conversations.info`` / ``conversations.members``); the Slack
+#: adapter supplies one (``bot.membership``), so this layer stays free of Slack transport.
+ChannelLookup = Callable[[str], ChannelAccess]
+
+
+@dataclass(frozen=True)
 class Caller:
-    """Who is asking, and where: the Slack user and channel of a command or action."""
+    """Who is asking, and where: the Slack user and channel of a command or action.
+
+    ``channel_access`` answers who may read a scorecard from outside its channel; without it
+    only the scorecard's own channel, its KPI owners, its chair and admins see its data.
+    """
 
     user_id: str
     channel_id: str | None = None
     is_admin: bool = False
+    channel_access: ChannelLookup | None = field(default=None, compare=False, repr=False)
 
     @property
     def in_dm(self) -> bool:

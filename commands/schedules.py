@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from bsc_core.audit import record
 from bsc_core.db import Store
-from bsc_core.formatting import mention
+from bsc_core.formatting import escape_mrkdwn, mention
 from bsc_core.models import Schedule, Scorecard, utcnow
 from bsc_core.schedules import (
     EffectiveSchedule,
@@ -66,7 +66,8 @@ def _handle(
     verb, args = words[0].lower(), words[1:]
     usage = HUDDLE_USAGE if kind == "huddle" else REVIEW_USAGE
     moment = now or datetime.now(UTC)
-    with store.write() as session:
+    # Looking, refusing and checking the text take no write lock; only a change does.
+    with store.read() as session:
         card = scorecard_for_channel(session, caller.channel_id)
         if card is None:
             return Reply(
@@ -75,24 +76,28 @@ def _handle(
             )
         if verb == "schedule" and not args:
             return Reply(_describe(schedule_of(session, card, kind), moment))
-        if not may_chair(card.chair, caller):
-            return Reply(chair_only(card.chair, f"change the {kind} schedule"))
-        try:
-            if verb == "off":
-                if args:
-                    raise ScheduleError(f"`{kind} off` takes nothing after it")
-                values: dict[str, Any] = {"enabled": False}
-            elif kind == "huddle":
-                values = _huddle_values(args)
-            else:
-                values = _review_values(args)
-        except ScheduleError as exc:
-            return Reply(f"{exc}.\nUsage: {usage}")
-        schedule = _save(session, card, kind, values, actor=caller.user_id)
+    if not may_chair(card.chair, caller):
+        return Reply(chair_only(card.chair, f"change the {kind} schedule"))
+    try:
+        if verb == "off":
+            if args:
+                raise ScheduleError(f"`{kind} off` takes nothing after it")
+            values: dict[str, Any] = {"enabled": False}
+        elif kind == "huddle":
+            values = _huddle_values(args)
+        else:
+            values = _review_values(args)
+    except ScheduleError as exc:
+        return Reply(f"{escape_mrkdwn(str(exc))}.\nUsage: {usage}")
+    with store.write() as session:
+        fresh = session.get(Scorecard, card.id)
+        if fresh is None:
+            return Reply("⚠️ That scorecard no longer exists. Nothing was changed.")
+        schedule = _save(session, fresh, kind, values, actor=caller.user_id)
     verb_text = "switched off" if verb == "off" else "set"
     return Reply(
-        f"{mention(caller.user_id)} {verb_text} the {kind} schedule of *{card.name}*. "
-        + _describe(schedule, moment),
+        f"{mention(caller.user_id)} {verb_text} the {kind} schedule of "
+        f"*{escape_mrkdwn(card.name)}*. " + _describe(schedule, moment),
         visibility="in_channel",
     )
 
@@ -177,9 +182,14 @@ def _describe(schedule: EffectiveSchedule, now: datetime) -> str:
     """The schedule and its next run in the schedule's local time."""
     kind = schedule.kind.title()
     if not schedule.enabled:
-        return f"{kind} of *{schedule.name}*: off. Set it with `/{schedule.kind} schedule …`."
+        return (
+            f"{kind} of *{escape_mrkdwn(schedule.name)}*: off. "
+            f"Set it with `/{schedule.kind} schedule …`."
+        )
     found = next_run(schedule, now)
     upcoming = schedule.local(found) if found else None
     default = " (the default)" if schedule.is_default else ""
     when = f"{upcoming:%a %d %b %Y %H:%M} {upcoming.tzname()}" if upcoming else "none"
-    return f"{kind} of *{schedule.name}*: {schedule.describe()}{default}. Next: {when}."
+    return (
+        f"{kind} of *{escape_mrkdwn(schedule.name)}*: {schedule.describe()}{default}. Next: {when}."
+    )

@@ -31,8 +31,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlmodel import col, select
 
+from bot.publish import find_posted
 from bsc_core.db import DatabaseUnavailable, Store
-from bsc_core.formatting import mention
+from bsc_core.formatting import escape_mrkdwn, mention
 from bsc_core.models import Delivery
 from scheduler import ledger
 from scheduler.schedules import KINDS, DueRun, due_run, enabled_schedules, review_month
@@ -40,8 +41,6 @@ from scheduler.schedules import KINDS, DueRun, due_run, enabled_schedules, revie
 log = logging.getLogger(__name__)
 
 #: How far back the channel is searched for an earlier post of a re-claimed key.
-HISTORY_PAGES = 5
-HISTORY_PAGE_SIZE = 200
 
 
 def new_worker_id() -> str:
@@ -73,32 +72,6 @@ def _error_code(error: BaseException) -> str:
     if isinstance(error, SlackApiError):
         return str(error.response.get("error") or error)
     return f"{type(error).__name__}: {error}"
-
-
-def find_posted(client: WebClient, *, channel: str, key: str) -> str | None:
-    """The ts of a message in ``channel`` whose metadata carries ``key``, if there is one.
-
-    No ``oldest`` bound: the newest few hundred messages are searched whatever the clocks say.
-    """
-    cursor: str | None = None
-    for _ in range(HISTORY_PAGES):
-        kwargs: dict[str, Any] = {
-            "channel": channel,
-            "include_all_metadata": True,
-            "limit": HISTORY_PAGE_SIZE,
-        }
-        if cursor:
-            kwargs["cursor"] = cursor
-        response = client.conversations_history(**kwargs)
-        for message in response.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            payload = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == "bscbot_report" and payload.get("key") == key:
-                return str(message["ts"])
-        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-        if not response.get("has_more") or not cursor:
-            return None
-    return None
 
 
 _warned: set[str] = set()
@@ -156,8 +129,9 @@ def _tell_chair(client: WebClient, due: DueRun, problem: str) -> None:
     local = due.run_at.astimezone(schedule.zone)
     where = f"<#{schedule.channel_id}>" if schedule.channel_id else "its channel"
     text = (
-        f"{mention(schedule.chair)}, the {schedule.kind} of *{schedule.name}* due "
-        f"{local:%a %d %b %H:%M} ({schedule.timezone}) had a problem in {where}: `{problem}`. "
+        f"{mention(schedule.chair)}, the {schedule.kind} of *{escape_mrkdwn(schedule.name)}* "
+        f"due {local:%a %d %b %H:%M} ({schedule.timezone}) had a problem in {where}: "
+        f"`{escape_mrkdwn(problem)}`. "
     )
     if problem.startswith("charts not uploaded"):
         text += "The report was posted without its charts; invite me with `/invite @bscbot`."

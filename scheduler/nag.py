@@ -13,7 +13,7 @@ so the next round tries again. A failure for one person never stops the others.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -24,6 +24,12 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session, select
 
 from bsc_core.db import DatabaseUnavailable, Store
+from bsc_core.decisions import (
+    OverdueDecision,
+    claim_decision_reminders,
+    overdue_decisions,
+    release_decision_reminders,
+)
 from bsc_core.models import Scorecard
 from bsc_core.nagging import (
     NagItem,
@@ -37,6 +43,7 @@ from bsc_core.nagging import (
     release_reminders,
     remember_zones,
 )
+from commands.escalations import escalatable
 from commands.nag_messages import escalation_message, nag_message
 
 log = logging.getLogger(__name__)
@@ -124,24 +131,31 @@ def run_nag_round(
         if scorecard_slug is not None:
             ids = [_scorecard_id(session, scorecard_slug)]
         items = owed(session, now=now, scorecard_ids=ids)
-    if not items:
+        decided = overdue_decisions(session, now=now, scorecard_ids=ids)
+    if not items and not decided:
         return report
     people: dict[str, str] = {}
     for item in items:
         people.setdefault(item.owner, item.kpi.timezone)
         if item.kpi.chair:
             people.setdefault(item.kpi.chair, item.kpi.timezone)
+    for decision in decided:
+        people.setdefault(decision.owner, decision.timezone)
     zones = resolve_zones(client, store, people, now=now)
     today_of = {user: local_date(now, zone) for user, zone in zones.items()}
     by_owner: dict[str, list[NagItem]] = {}
     for item in items:
         by_owner.setdefault(item.owner, []).append(item)
-    for owner in sorted(by_owner):
+    decisions_of: dict[str, list[OverdueDecision]] = {}
+    for decision in decided:
+        decisions_of.setdefault(decision.owner, []).append(decision)
+    for owner in sorted(set(by_owner) | set(decisions_of)):
         _remind(
             client=client,
             store=store,
             owner=owner,
-            items=by_owner[owner],
+            items=by_owner.get(owner, []),
+            decisions=decisions_of.get(owner, []),
             now=now,
             zone=zones[owner],
             today=today_of[owner],
@@ -187,10 +201,12 @@ def _remind(
     today: date,
     scheduled: bool,
     report: NagReport,
+    decisions: Sequence[OverdueDecision] = (),
 ) -> None:
     quiet = quiet_reason(now, zone) if scheduled else None
     if quiet:
         report.skipped.extend(Skip(owner, quiet, i.label) for i in items)
+        report.skipped.extend(Skip(owner, quiet, d.label) for d in decisions)
         return
     candidates = []
     for item in items:
@@ -200,27 +216,37 @@ def _remind(
             report.skipped.append(Skip(owner, "already reminded today", item.label))
         else:
             candidates.append(item)
-    if not candidates:
+    due = [d for d in decisions if not (scheduled and d.reminded_on(today))]
+    if not candidates and not due:
         return
     try:
-        claimed = store.run(
-            lambda s: claim_reminders(s, candidates, today=today, force=not scheduled)
+        claimed, decided = store.run(
+            lambda s: (
+                claim_reminders(s, candidates, today=today, force=not scheduled),
+                claim_decision_reminders(s, due, today=today, force=not scheduled),
+            )
         )
     except DatabaseUnavailable as exc:
         report.failed[owner] = f"database unavailable: {exc}"
         return
-    if not claimed:
+    if not claimed and not decided:
         report.skipped.extend(Skip(owner, "claimed by another round", i.label) for i in candidates)
         return
-    message = nag_message(owner, claimed)
     try:
+        message = nag_message(
+            owner,
+            claimed,
+            escalatable=escalatable(store, [i.kpi.id for i in claimed]),
+            decisions=decided,
+        )
         _send(client, owner, message.text, message.blocks)
     except Exception as exc:  # noqa: BLE001 - one person's failure must not stop the round
         log.warning("nag: reminder DM to %s failed: %s", owner, exc)
         report.failed[owner] = _error_text(exc)
         _quietly(store, lambda s: release_reminders(s, claimed))
+        _quietly(store, lambda s: release_decision_reminders(s, decided))
         return
-    report.sent[owner] = [i.label for i in claimed]
+    report.sent[owner] = [i.label for i in claimed] + [d.label for d in decided]
 
 
 def _send(client: WebClient, user: str, text: str, blocks: Any) -> None:

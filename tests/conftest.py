@@ -2,33 +2,65 @@
 
 Every store test runs twice, once per backend; the PostgreSQL half uses a server the suite
 starts itself (tests/support/postgres.py) and skips, with its reason, only where no
-PostgreSQL binaries exist — never in CI.
+PostgreSQL binaries exist — never in CI. The schema is migrated once per session on each
+backend: tests get a copy of a migrated SQLite file, or a PostgreSQL database created from a
+migrated template.
 """
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
-from bsc_core.db import Store, get_store, reset_store
+from bsc_core.db import Store, get_store, reset_store, upgrade
 from bsc_core.settings import get_settings, reload_settings
 
 pytest_plugins = ["tests.support.plugin"]
 
+PG_TEMPLATE = "t_migrated_template"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the newest revision, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "bsc.db"
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server) -> str:  # type: ignore[no-untyped-def]
+    """A migrated PostgreSQL database that per-test databases are created from."""
+    url = postgres_server.create_database(PG_TEMPLATE)
+    engine = create_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return PG_TEMPLATE
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """A fresh, empty database URL on each backend."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database URL on each backend, already at the newest migration."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/bsc.db"
+        path = tmp_path / "bsc.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
         return
     server = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
+    server.start()
     name = "t_" + uuid.uuid4().hex[:12]
-    url = server.create_database(name)
+    url = server.create_database(name, template=template)
     yield url
     reset_store()
+    server.start()
     server.drop_database(name)
 
 

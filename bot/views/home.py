@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.views.review_modals import decision_blocks
 from bsc_core.formatting import escape_mrkdwn, mention, status_badge
+from bsc_core.seen import SeenCount
+from bsc_core.text import escape_plain
 from commands import blocks as bk
+from commands.escalation_messages import escalation_blocks
 from commands.home import ChairSnapshot, HomeData
 from commands.kpi_views import kpi_line
 
@@ -16,11 +20,27 @@ def chair_blocks(snapshots: list[ChairSnapshot]) -> list[bk.Block]:
     """The chair's one-minute view: per scorecard, counts, reds, ideas, overdue actions."""
     blocks: list[bk.Block] = []
     for snap in snapshots:
-        blocks.append(bk.header(f"{snap.name} — your board today"))
+        blocks.append(bk.header(f"{escape_plain(snap.name)} — your board today"))
         counts = "  ·  ".join(
             f"{status_badge(s)} *{snap.counts[s]}*" for s in COUNT_ORDER if snap.counts.get(s)
         )
+        if snap.score is not None and snap.score.score is not None:
+            counts += f"  ·  score *{snap.score.score:.1f}* {status_badge(snap.score.status)}"
         blocks.append(bk.section(counts or "No KPIs yet."))
+        if snap.children:
+            below = [
+                f"• *{escape_mrkdwn(child.name)}* — "
+                + (
+                    f"score {child.node.score:.1f} {status_badge(child.node.status)}"
+                    if child.node.score is not None
+                    else "no score yet"
+                )
+                + f" · {child.red} red"
+                for child in snap.children[:6]
+            ]
+            blocks.append(bk.section("*Boards below*\n" + "\n".join(below)))
+        if snap.huddle_seen is not None:
+            blocks.append(bk.context(seen_line(snap.huddle_seen)))
         lines = []
         for row, state in snap.reds[:8]:
             note = f" — “{escape_mrkdwn(row.note)}”" if row.note else ""
@@ -39,6 +59,7 @@ def chair_blocks(snapshots: list[ChairSnapshot]) -> list[bk.Block]:
             lines += [f"• 💡 {escape_mrkdwn(i.text[:120])}" for i in snap.new_ideas[:3]]
         for chunk in bk.fit_lines(lines):
             blocks.append(bk.section(chunk))
+        blocks += escalation_blocks(snap.escalations)
         blocks.append(
             bk.actions(
                 bk.button("Post huddle now", action_id="chair_huddle", value=snap.slug),
@@ -47,6 +68,16 @@ def chair_blocks(snapshots: list[ChairSnapshot]) -> list[bk.Block]:
         )
         blocks.append(bk.divider())
     return blocks
+
+
+def seen_line(seen: SeenCount) -> str:
+    """Today's huddle: how many owners have seen it, and who has not yet."""
+    missing = seen.not_seen
+    if not missing:
+        return f"👀 Today's huddle: {seen.phrase} — everyone has seen it."
+    shown = ", ".join(mention(user) for user in missing[:10])
+    more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+    return f"👀 Today's huddle: {seen.phrase} · not seen yet: {shown}{more}"
 
 
 def home_view(data: HomeData, *, extra_top: list[bk.Block] | None = None) -> dict[str, Any]:
@@ -94,6 +125,7 @@ def home_view(data: HomeData, *, extra_top: list[bk.Block] | None = None) -> dic
             blocks.append(bk.section(chunk))
     else:
         blocks.append(bk.context("You own no open countermeasures."))
+    blocks += decision_blocks(data.decisions)
     return {
         "type": "home",
         "blocks": bk.fit_blocks(blocks, limit=bk.MAX_VIEW_BLOCKS, more_hint="/kpi mine"),

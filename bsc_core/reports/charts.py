@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from bsc_core.aggregation import ViewPeriod
 from bsc_core.board import KpiRef
 from bsc_core.charts import (
     BowlingCell,
@@ -30,13 +31,14 @@ from bsc_core.charts import (
     trend_chart,
     trend_small_multiples,
 )
-from bsc_core.pace import daily_status, last_working_day, working_days_before
+from bsc_core.measure import aggregated, view_status, year_to_date
 from bsc_core.periods import Frequency, Period
 from bsc_core.reports.huddle import HuddleData
-from bsc_core.reports.review import TREND_PERIODS, ReviewData, period_for_month
+from bsc_core.reports.review import TREND_PERIODS, ReviewData, review_moment
 from bsc_core.status import Status
 
 MAX_IMAGES = 10
+YTD = "YTD"
 #: Up to this many red/amber KPIs get a chart each; more are drawn as small multiples.
 SINGLE_TRENDS = 3
 PER_GRID = 12
@@ -44,10 +46,13 @@ FIXED_IMAGES = 3  # bowling, Pareto, strategy map
 
 
 def bowling_data(data: ReviewData) -> BowlingData:
-    """Rows by perspective (the agenda's order), one cell per month of the year so far.
+    """Rows by perspective (the agenda's order), one cell per month of the year so far and
+    a YTD cell.
 
-    A KPI reported more often than monthly shows, in each month, its last period that ended
-    in that month; a quarterly one shows only in the months that close a quarter.
+    Each month shows the KPI viewed at that month, as the review and ``status --period`` do:
+    a KPI reported more often than monthly shows the aggregate of its periods within the
+    month; a quarterly one shows only in the months that close a quarter. The YTD cell is
+    the year's aggregate (for ``last``, the latest).
     """
     months = data.ytd_months
     rows: list[BowlingRow] = []
@@ -57,7 +62,7 @@ def bowling_data(data: ReviewData) -> BowlingData:
             key=lambda r: data.rows.index(r),
         ):
             kpi = row.kpi
-            cells = [_cell(data, kpi, month) for month in months]
+            cells = [_cell(data, kpi, month) for month in months] + [_ytd_cell(data, kpi)]
             rows.append(
                 BowlingRow(
                     perspective=perspective.name,
@@ -71,31 +76,54 @@ def bowling_data(data: ReviewData) -> BowlingData:
         title=data.scorecard.name,
         months=[str(m) for m in months],
         rows=rows,
+        statuses={r.kpi.code: r.status.value for r in data.rows},
+        statuses_label=f"at the {data.month.start:%B %Y} review",
     )
 
 
 def _cell(data: ReviewData, kpi: KpiRef, month: Period) -> BowlingCell | None:
-    if kpi.frequency is Frequency.HOURLY:
-        day = daily_status(kpi, data.history, last_working_day(month))
-        return BowlingCell(
-            month=str(month), target=day.target, actual=day.actual, status=day.status.value
-        )
-    period = period_for_month(kpi.frequency, month)
-    if not month.contains(period.end_date):
-        return None
-    status = data.history.status_at(kpi, period)
+    row = view_status(kpi, data.history, ViewPeriod.of(month), until=review_moment(data.month))
+    if not row.aggregated and not month.contains(row.period.end_date):
+        return None  # a quarterly KPI in a month that does not close its quarter
     return BowlingCell(
-        month=str(month), target=status.target, actual=status.actual, status=status.status.value
+        month=str(month),
+        target=row.target,
+        actual=row.actual,
+        status=row.status.value,
+        variance_pct=row.variance_pct,
+    )
+
+
+def _ytd_cell(data: ReviewData, kpi: KpiRef) -> BowlingCell:
+    row = year_to_date(kpi, data.history, data.month, until=review_moment(data.month))
+    return BowlingCell(
+        month=YTD,
+        target=row.target,
+        actual=row.actual,
+        status=row.status.value,
+        variance_pct=row.variance_pct,
     )
 
 
 def trend_series(data: ReviewData) -> list[TrendSeries]:
     """Actual against target over the last 12 periods of each red or amber KPI."""
-    series = []
+    return [series for _frequency, group in trend_groups(data) for series in group]
+
+
+def trend_groups(data: ReviewData) -> list[tuple[Frequency, list[TrendSeries]]]:
+    """The watch list's trends grouped by frequency, monthly first.
+
+    Twelve months and twelve weeks side by side would cover different spans under the same
+    kind of axis; one image per frequency keeps every panel of an image on the same span.
+    """
+    groups: dict[Frequency, list[TrendSeries]] = {}
+    until = review_moment(data.month)
     for row in data.watch_list():
-        if row.kpi.frequency is Frequency.HOURLY:
-            days = working_days_before(row.period.start_date, TREND_PERIODS)
-            statuses = [daily_status(row.kpi, data.history, day) for day in days]
+        if row.aggregated:
+            statuses = [
+                aggregated(row.kpi, data.history, ViewPeriod.of(row.period.shift(-n)), until=until)
+                for n in range(TREND_PERIODS - 1, -1, -1)
+            ]
         else:
             statuses = data.history.series(row.kpi, row.period, TREND_PERIODS)
         points = [
@@ -104,10 +132,13 @@ def trend_series(data: ReviewData) -> list[TrendSeries]:
             )
             for s in statuses
         ]
-        series.append(
+        groups.setdefault(row.period.frequency, []).append(
             TrendSeries(code=row.kpi.code, name=row.kpi.name, unit=row.kpi.unit, points=points)
         )
-    return series
+    order = [Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.WEEKLY, Frequency.DAILY]
+    return sorted(
+        groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)
+    )
 
 
 def pareto_data(data: ReviewData) -> ParetoData:
@@ -137,21 +168,38 @@ def strategy_data(data: ReviewData) -> StrategyMapData:
 
 def trend_charts(data: ReviewData, budget: int = MAX_IMAGES - FIXED_IMAGES) -> list[Chart]:
     """One chart per KPI for a few, small multiples (12 a grid) for more, within ``budget``."""
-    series = trend_series(data)
+    groups = trend_groups(data)
+    series = [s for _f, group in groups for s in group]
     if not series:
         return []
     if len(series) <= SINGLE_TRENDS:
         return [trend_chart(s) for s in series]
-    grids = [series[i : i + PER_GRID] for i in range(0, len(series), PER_GRID)][:budget]
+    grids = [
+        (frequency, group[i : i + PER_GRID])
+        for frequency, group in groups
+        for i in range(0, len(group), PER_GRID)
+    ][:budget]
     month = f"{data.month.start:%B %Y}"
     return [
         trend_small_multiples(
             grid,
-            f"Red and amber KPIs, {month}"
+            f"Red and amber KPIs, {month} \u00b7 {_cadence(frequency, len(grid[0].points))}"
             + (f" ({index} of {len(grids)})" if len(grids) > 1 else ""),
         )
-        for index, grid in enumerate(grids, start=1)
+        for index, (frequency, grid) in enumerate(grids, start=1)
     ]
+
+
+def _cadence(frequency: Frequency, points: int) -> str:
+    """'last 12 months', 'last 12 weeks': what span the panels of one image cover."""
+    unit = {
+        Frequency.MONTHLY: "month",
+        Frequency.QUARTERLY: "quarter",
+        Frequency.WEEKLY: "week",
+        Frequency.DAILY: "day",
+        Frequency.HOURLY: "working day",
+    }.get(frequency, "period")
+    return f"last {points} {unit}s" if points != 1 else f"last {unit}"
 
 
 def review_charts(session: Session | None, data: ReviewData) -> list[Chart]:
@@ -183,8 +231,20 @@ def quad_charts(session: Session, data: ReviewData, *, budget: int) -> list[Char
         ),
         key=lambda r: (-r.streak, data.rows.index(r)),
     )
+    # The review's own trends and rows: a quad chart repeats the message's figures.
+    trends = {s.code: s for s in trend_series(data)}
     return [
-        quad_chart(build_quad(session, kpi=r.kpi, period=r.period, today=data.as_of))
+        quad_chart(
+            build_quad(
+                session,
+                kpi=r.kpi,
+                period=r.own_period,
+                today=data.as_of,
+                current=r,
+                history=data.history,
+                trend=trends.get(r.kpi.code),
+            )
+        )
         for r in reds[: max(budget, 0)]
     ]
 
@@ -205,20 +265,25 @@ def write_preview(
     data: HuddleData | ReviewData,
     charts: Sequence[Chart],
     out_dir: Path,
+    *,
+    blocks: list[dict[str, object]],
+    markdown: str | None = None,
 ) -> list[Path]:
     """Write what would be posted: ``blocks.json``, ``<kind>.md`` and the PNGs into ``out_dir``.
 
-    ``blocks.json`` holds the message as chat.postMessage would send it (text, blocks,
-    metadata) plus the images of its thread with their titles and alt text. Returns the paths.
+    ``blocks.json`` holds the message as chat.postMessage would send it (text, ``blocks`` as
+    the Slack side built them, metadata) plus the images of its thread with their titles and
+    alt text. ``markdown`` is the report's Markdown with people's names (rendered while the
+    session was open); without it, IDs are shown. Returns the paths.
     """
     from bsc_core.reports import render
 
     if isinstance(data, HuddleData):
-        blocks, text = render.render_huddle_blocks(data), render.huddle_fallback_text(data)
-        markdown = render.render_huddle_markdown(data)
+        text = render.huddle_fallback_text(data)
+        markdown = markdown or render.render_huddle_markdown(data)
     else:
-        blocks, text = render.render_review_blocks(data), render.review_fallback_text(data)
-        markdown = render.render_review_markdown(data, charts)
+        text = render.review_fallback_text(data)
+        markdown = markdown or render.render_review_markdown(data, charts)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     images = []
@@ -229,7 +294,7 @@ def write_preview(
         images.append(
             {"filename": chart.filename, "title": chart.title, "alt_text": chart.alt_text}
         )
-    from bsc_core.reports.prepare import report_metadata
+    from bsc_core.reports.metadata import report_metadata
 
     message = {
         "text": text,

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import exists
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from bsc_core.models import Countermeasure, Kpi, Objective, Scorecard
@@ -50,13 +52,17 @@ class ScorecardInfo:
     channel_id: str | None
     chair: str | None
     root_causes: tuple[str, ...] = ()
+    #: Whether scorecards name this one as their parent (the "Boards below" section).
+    has_children: bool = False
+    #: The board above, if any (its reds may be escalated there).
+    parent_id: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
 
-def scorecard_info(card: Scorecard) -> ScorecardInfo:
+def scorecard_info(card: Scorecard, *, has_children: bool = False) -> ScorecardInfo:
     causes: tuple[str, ...] = ()
     if card.root_causes:
         try:
@@ -71,14 +77,22 @@ def scorecard_info(card: Scorecard) -> ScorecardInfo:
         channel_id=card.channel_id,
         chair=card.chair,
         root_causes=causes,
+        has_children=has_children,
+        parent_id=card.parent_id,
     )
 
 
 def load_scorecard(session: Session, scorecard_id: int) -> ScorecardInfo:
-    card = session.get(Scorecard, scorecard_id)
-    if card is None:
+    child = aliased(Scorecard)
+    found = session.exec(
+        select(Scorecard, exists().where(col(child.parent_id) == col(Scorecard.id))).where(
+            Scorecard.id == scorecard_id
+        )
+    ).first()
+    if found is None:
         raise ReportError(f"there is no scorecard with id {scorecard_id}")
-    return scorecard_info(card)
+    card, has_children = found
+    return scorecard_info(card, has_children=bool(has_children))
 
 
 def load_countermeasures(

@@ -17,11 +17,13 @@ from bsc_core.board import (
     History,
     KpiRef,
     KpiStatus,
-    as_of_moment,
     history_window,
+    kpi_reporting_period,
     load_history,
     load_kpis,
 )
+from bsc_core.decisions import DecisionInfo, decisions_due_this_week
+from bsc_core.escalations import EscalationView, open_below
 from bsc_core.ideas import IdeaView, list_ideas
 from bsc_core.models import Delivery
 from bsc_core.pace import daily_total, day_window
@@ -33,7 +35,8 @@ from bsc_core.reports.common import (
     load_scorecard,
     previous_working_day,
 )
-from bsc_core.status import Status, StatusChange, evaluate, reporting_period, status_changes
+from bsc_core.rollup import ChildBoard, board_rows_as_of, scorecard_scores
+from bsc_core.status import Status, StatusChange, evaluate, status_changes
 
 #: The order the headline counts are shown in: bad news first.
 COUNT_ORDER: tuple[Status, ...] = (
@@ -104,6 +107,14 @@ class HuddleData:
     rows: list[KpiStatus] = field(repr=False)
     ideas: list[IdeaView] = field(default_factory=list)
     hourly: list[HourlyTotal] = field(default_factory=list)
+    #: The scorecards below this one, reds first (empty when none names it as parent).
+    children: list[ChildBoard] = field(default_factory=list)
+    #: Escalations from the boards below that are not resolved yet, oldest first.
+    escalations: list[EscalationView] = field(default_factory=list)
+    #: Whether this board has a board above: its reds get an Escalate button.
+    has_parent: bool = False
+    #: Review decisions (actions) of this scorecard falling due this week, still open.
+    decisions_due: list[DecisionInfo] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -154,9 +165,12 @@ def build_huddle(
     for row in rows:
         if row.status == Status.MISSING:
             missing.setdefault(row.kpi.owner, []).append(row)
+    hourly = _hourly_totals(session, kpis, day)
+    # An hourly KPI is counted by the day total its own line shows, not by its last hour.
+    day_status = {total.kpi.id: total.status for total in hourly}
     counts = {status: 0 for status in COUNT_ORDER}
     for row in rows:
-        counts[row.status] += 1
+        counts[day_status.get(row.kpi.id, row.status)] += 1
     ideas = list_ideas(
         session,
         scorecard_ids=[scorecard_id],
@@ -174,8 +188,22 @@ def build_huddle(
         ambers=[r for r in rows if r.status == Status.AMBER],
         rows=rows,
         ideas=ideas,
-        hourly=_hourly_totals(session, kpis, previous_working_day(day)),
+        hourly=hourly,
+        children=_children(session, card, day),
+        escalations=open_below(session, scorecard_id) if card.has_children else [],
+        has_parent=card.parent_id is not None,
+        decisions_due=decisions_due_this_week(session, scorecard_id=scorecard_id, day=day),
     )
+
+
+def _children(session: Session, card: ScorecardInfo, day: date) -> list[ChildBoard]:
+    """The boards below, scored as of the same day (queries only when there are any)."""
+    if not card.has_children:
+        return []
+    scores = scorecard_scores(
+        session, scorecard_id=card.id, rows=[], child_rows=board_rows_as_of(day)
+    )
+    return scores.children
 
 
 def _last_huddle_moment(session: Session, card: ScorecardInfo, before_day: date) -> datetime:
@@ -196,14 +224,19 @@ def _last_huddle_moment(session: Session, card: ScorecardInfo, before_day: date)
     return datetime.combine(before_day, time(0), tzinfo=card.zone).astimezone(UTC)
 
 
-def _hourly_totals(session: Session, kpis: list[KpiRef], day: date) -> list[HourlyTotal]:
-    """Yesterday's totals of the hourly KPIs (one more query, only when there are any)."""
+def _hourly_totals(session: Session, kpis: list[KpiRef], today: date) -> list[HourlyTotal]:
+    """The previous working day's totals of the hourly KPIs, by each one's calendar (one
+    more query, only when there are any)."""
     hourly = [k for k in kpis if k.frequency is Frequency.HOURLY]
     if not hourly:
         return []
-    history = load_history(session, hourly, since={Frequency.HOURLY: day_window(day)[0]})
+    days = {k.id: k.calendar.previous_working_day(today) for k in hourly}
+    history = load_history(
+        session, hourly, since={Frequency.HOURLY: day_window(min(days.values()))[0]}
+    )
     totals = []
     for kpi in hourly:
+        day = days[kpi.id]
         actual, plan = daily_total(kpi, history, day)
         status = evaluate(
             actual=actual, target=plan, direction=kpi.direction, tolerance=kpi.tolerance
@@ -218,11 +251,7 @@ def _status(kpi: KpiRef, history: History, day: date, *, streak: bool = False) -
     Only a red KPI has a streak, so the streak (two dozen more evaluations) is computed for
     red ones only: that keeps a 1,000-KPI huddle well under a second.
     """
-    period = reporting_period(
-        frequency=kpi.frequency,
-        as_of=as_of_moment(kpi, day),
-        has_actual=lambda p: history.actual(kpi, p) is not None,
-    )
+    period = kpi_reporting_period(kpi, history, day)
     current = history.status_at(kpi, period)
     if streak and current.status == Status.RED:
         return history.with_streak(kpi, period)

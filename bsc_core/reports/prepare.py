@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from sqlmodel import Session
 
 from bsc_core.board import find_scorecard, local_today
+from bsc_core.people import resolver
 from bsc_core.periods import Frequency, Period
 from bsc_core.reports import render
 from bsc_core.reports.common import ReportError
 from bsc_core.reports.huddle import HuddleData, build_huddle
+from bsc_core.reports.metadata import report_metadata
 from bsc_core.reports.review import ReviewData, build_review, last_ended_month
 
 if TYPE_CHECKING:  # the chart modules load matplotlib: only when a chart is drawn
@@ -34,7 +36,6 @@ class PreparedReport:
     data: HuddleData | ReviewData
     channel_id: str | None
     text: str
-    blocks: list[dict[str, Any]]
     markdown: str
     charts: list[Chart] = field(default_factory=list)
 
@@ -46,11 +47,17 @@ class PreparedReport:
     def metadata(self) -> dict[str, Any]:
         return report_metadata(self.kind, self.data)
 
-    def write(self, out_dir: Path) -> list[Path]:
-        """Write the preview files (blocks.json, <kind>.md, PNGs) into ``out_dir``."""
+    def write(self, out_dir: Path, *, blocks: list[dict[str, Any]]) -> list[Path]:
+        """Write the preview files (blocks.json, <kind>.md, PNGs) into ``out_dir``.
+
+        Args:
+            blocks: the message's blocks as the Slack side built them (the core renders text).
+        """
         from bsc_core.reports.charts import write_preview
 
-        return write_preview(self.kind, self.data, self.charts, out_dir)
+        return write_preview(
+            self.kind, self.data, self.charts, out_dir, markdown=self.markdown, blocks=blocks
+        )
 
 
 def _scorecard_id(session: Session, slug: str) -> tuple[int, str]:
@@ -58,14 +65,6 @@ def _scorecard_id(session: Session, slug: str) -> tuple[int, str]:
     if card is None or card.id is None:
         raise ReportError(f"there is no scorecard {slug!r}")
     return card.id, card.timezone
-
-
-def report_metadata(kind: str, data: HuddleData | ReviewData) -> dict[str, Any]:
-    """Message metadata that lets the scheduler recognise its own posts by ``key``."""
-    return {
-        "event_type": "bscbot_report",
-        "event_payload": {"kind": kind, "scorecard": data.scorecard.slug, "key": data.key},
-    }
 
 
 def prepare_huddle(
@@ -88,8 +87,7 @@ def prepare_huddle(
         data=data,
         channel_id=data.scorecard.channel_id,
         text=render.huddle_fallback_text(data),
-        blocks=render.render_huddle_blocks(data),
-        markdown=render.render_huddle_markdown(data),
+        markdown=render.render_huddle_markdown(data, resolver(session)),
     )
 
 
@@ -114,8 +112,7 @@ def prepare_review(
         data=data,
         channel_id=data.scorecard.channel_id,
         text=render.review_fallback_text(data),
-        blocks=render.render_review_blocks(data),
-        markdown=render.render_review_markdown(data, charts),
+        markdown=render.render_review_markdown(data, charts, resolver(session)),
         charts=charts,
     )
 

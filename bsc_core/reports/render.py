@@ -1,8 +1,9 @@
-"""Reports as Slack blocks, fallback text and Markdown, from one family of jinja2 templates.
+"""Reports as marked-up Slack text, fallback text and Markdown, from one family of templates.
 
 A template writes mrkdwn text with a few block markers (``%%header``, ``%%section [title]``,
-``%%context``, ``%%divider``); :func:`_blocks` turns the markers into Block Kit and
-:func:`_markdown` into Markdown, so a chair pastes into the minutes exactly what the channel
+``%%context``, ``%%divider``, see :mod:`bsc_core.reports.markup`); :func:`_markdown` turns the
+markers into Markdown here, and the Slack side turns the same text into Block Kit
+(:mod:`commands.report_blocks`), so a chair pastes into the minutes exactly what the channel
 saw. Every value a template prints is escaped for mrkdwn (``&``, ``<``, ``>``) unless a filter
 made it on purpose (a mention of a validated user ID, bold, a number): a KPI named
 ``<!channel>`` must not page a whole channel, nor a note ping ``<@U0BOSS>``.
@@ -10,7 +11,6 @@ made it on purpose (a mention of a validated user ID, bold, a number): a KPI nam
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,18 +18,19 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from bsc_core.board import KpiStatus
 from bsc_core.formatting import format_number, format_pct
 from bsc_core.periods import Period
-from bsc_core.reports import blockkit
-from bsc_core.reports.blockkit import Block
+from bsc_core.reports import markup
 from bsc_core.reports.common import CountermeasureInfo
 from bsc_core.reports.huddle import HuddleData, MissingGroup, RedKpi
 from bsc_core.reports.review import ReviewData
 from bsc_core.status import Status
+from bsc_core.text import strip_controls
 
 #: About a minute of reading: KPI lines shown in a huddle before "+N more — /kpi list".
 HUDDLE_KPI_LINES = 15
@@ -54,7 +55,6 @@ INITIATIVE_BADGE: dict[str, str] = {
 }
 
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
-_MARKER = re.compile(r"^%%(header|section|context|divider)\b ?(.*)$")
 
 
 class Safe(str):
@@ -69,7 +69,7 @@ def escape(value: object) -> Safe:
     """User text made inert for mrkdwn: ``&``, ``<``, ``>`` escaped, line breaks flattened."""
     if isinstance(value, Safe | Markup):
         return Safe(value)
-    text = "" if value is None else str(value)
+    text = strip_controls("" if value is None else str(value), multiline=True)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return Safe(" ".join(text.splitlines()))
 
@@ -78,7 +78,7 @@ def escape_markdown(value: object) -> Safe:
     """User text made inert for Markdown: no raw HTML (``<``, ``>``); ``&`` reads as itself."""
     if isinstance(value, Safe | Markup):
         return Safe(value)
-    text = "" if value is None else str(value)
+    text = strip_controls("" if value is None else str(value), multiline=True)
     return Safe(" ".join(text.replace("<", "&lt;").replace(">", "&gt;").splitlines()))
 
 
@@ -101,10 +101,14 @@ class _Dialect:
         text = self.escape(value)
         return Safe(f"_{text}_") if text else text
 
-    def mention(self, value: object) -> Safe:
+    def mention(self, value: object, name_of: Callable[[str], str] | None = None) -> Safe:
+        """Slack renders ``<@U…>`` as the person; Markdown gets their name (or ``@ID``)."""
         if not is_user_id(value):
             return self.escape(value)
-        return Safe(f"@{value}" if self.markdown else f"<@{value}>")
+        if not self.markdown:
+            return Safe(f"<@{value}>")
+        name = name_of(str(value)) if name_of is not None else str(value)
+        return self.escape(name) if name and name != value else Safe(f"@{value}")
 
 
 def _badge(status: object) -> Safe:
@@ -161,7 +165,7 @@ def environment(markdown: bool = False) -> Environment:
         "esc": dialect.escape,
         "b": dialect.bold,
         "i": dialect.italic,
-        "mention": dialect.mention,
+        "mention": pass_context(lambda context, value: dialect.mention(value, _name_of(context))),
         "badge": _badge,
         "initiative": _initiative,
         "idea_status": _idea_status,
@@ -170,10 +174,16 @@ def environment(markdown: bool = False) -> Environment:
         "longdate": _longdate,
         "shortdate": _shortdate,
         "monthname": _monthname,
-        "more": lambda n: Safe(blockkit.more_text(int(n))),
+        "more": lambda n: Safe(markup.more_text(int(n))),
     }
     env.filters.update(filters)
     return env
+
+
+def _name_of(context: Context) -> Callable[[str], str] | None:
+    """The ``name_of`` a render was given (Markdown for people), if any."""
+    name_of = context.get("name_of")
+    return name_of if callable(name_of) else None
 
 
 def render_text(template: str, *, markdown: bool = False, **context: Any) -> str:
@@ -184,38 +194,10 @@ def render_text(template: str, *, markdown: bool = False, **context: Any) -> str
 # -- from marked-up text to blocks and to Markdown ---------------------------------------------
 
 
-def _parts(text: str) -> list[tuple[str, str, list[str]]]:
-    """(kind, argument, body lines) for each marker of a rendered template."""
-    parts: list[tuple[str, str, list[str]]] = []
-    for line in text.split("\n"):
-        match = _MARKER.match(line)
-        if match:
-            parts.append((match.group(1), match.group(2).strip(), []))
-        elif parts:
-            parts[-1][2].append(line.rstrip())
-    return parts
-
-
-def _blocks(text: str) -> list[Block]:
-    blocks: list[Block] = []
-    for kind, argument, lines in _parts(text):
-        body = "\n".join(line for line in lines if line.strip())
-        if kind == "header":
-            blocks.append(blockkit.header(html.unescape(argument)))
-        elif kind == "divider":
-            blocks.append(blockkit.divider())
-        elif kind == "context" and body:
-            blocks.append(blockkit.context(body))
-        elif kind == "section":
-            title = f"*{argument}*" if argument else ""
-            blocks.extend(blockkit.sections("\n".join(t for t in (title, body) if t)))
-    return blockkit.fit(blocks)
-
-
 def _markdown(text: str) -> str:
     out: list[str] = []
     first_header = True
-    for kind, argument, lines in _parts(text):
+    for kind, argument, lines in markup.parts(text):
         if kind == "header":
             out.append(("# " if first_header else "## ") + argument)
             first_header = False
@@ -228,8 +210,8 @@ def _markdown(text: str) -> str:
             for line in lines:
                 if not line.strip():
                     continue
-                if line.startswith(blockkit.ITEM_PREFIX):
-                    items.append("- " + line[len(blockkit.ITEM_PREFIX) :])
+                if line.startswith(markup.ITEM_PREFIX):
+                    items.append("- " + line[len(markup.ITEM_PREFIX) :])
                 elif line.startswith("   ↳ "):
                     items.append("  - " + line.strip())
                 else:
@@ -271,26 +253,30 @@ def _huddle_view(data: HuddleData, budget: int = HUDDLE_KPI_LINES) -> _HuddleVie
     return _HuddleView(reds=reds, missing=shown, more=more)
 
 
-def _huddle_text(data: HuddleData, *, markdown: bool) -> str:
-    return render_text("huddle.j2", markdown=markdown, data=data, view=_huddle_view(data))
+def _huddle_text(
+    data: HuddleData, *, markdown: bool, name_of: Callable[[str], str] | None = None
+) -> str:
+    return render_text(
+        "huddle.j2", markdown=markdown, data=data, view=_huddle_view(data), name_of=name_of
+    )
 
 
-def render_huddle_blocks(data: HuddleData) -> list[Block]:
-    """The huddle as Block Kit blocks, within Slack's limits."""
-    return _blocks(_huddle_text(data, markdown=False))
+def render_huddle_slack(data: HuddleData) -> str:
+    """The huddle as marked-up Slack text (the Slack side makes its blocks)."""
+    return _huddle_text(data, markdown=False)
 
 
-def render_huddle_markdown(data: HuddleData) -> str:
-    """The huddle as Markdown (previews, minutes)."""
-    return _markdown(_huddle_text(data, markdown=True))
+def render_huddle_markdown(data: HuddleData, name_of: Callable[[str], str] | None = None) -> str:
+    """The huddle as Markdown (previews, minutes); ``name_of`` turns user IDs into names."""
+    return _markdown(_huddle_text(data, markdown=True, name_of=name_of))
 
 
 def huddle_fallback_text(data: HuddleData) -> str:
     """The notification text: who is in trouble, in one line."""
-    return blockkit.truncate(
+    return markup.truncate(
         f"Huddle for {escape(data.scorecard.name)}, {_longdate(data.day)}: "
         + _counts_phrase(data.counts),
-        blockkit.MAX_FALLBACK_TEXT,
+        markup.MAX_FALLBACK_TEXT,
     )
 
 
@@ -302,26 +288,44 @@ CHARTS_NOTE = (
 )
 
 
-def _review_text(data: ReviewData, *, markdown: bool, charts_note: str) -> str:
+def _review_text(
+    data: ReviewData,
+    *,
+    markdown: bool,
+    charts_note: str,
+    name_of: Callable[[str], str] | None = None,
+) -> str:
     def latest_cm(row: KpiStatus) -> CountermeasureInfo | None:
         cms = data.countermeasures.get(row.kpi.id, [])
         open_ones = [c for c in cms if c.is_open]
         return open_ones[0] if open_ones else None
 
     return render_text(
-        "review.j2", markdown=markdown, data=data, latest_cm=latest_cm, charts_note=charts_note
+        "review.j2",
+        markdown=markdown,
+        data=data,
+        latest_cm=latest_cm,
+        charts_note=charts_note,
+        name_of=name_of,
     )
 
 
-def render_review_blocks(data: ReviewData) -> list[Block]:
-    """The review's parent message as Block Kit blocks, within Slack's limits."""
-    return _blocks(_review_text(data, markdown=False, charts_note=CHARTS_NOTE))
+def render_review_slack(data: ReviewData) -> str:
+    """The review's parent message as marked-up Slack text (the Slack side makes its blocks)."""
+    return _review_text(data, markdown=False, charts_note=CHARTS_NOTE)
 
 
-def render_review_markdown(data: ReviewData, charts: Sequence[Any] = ()) -> str:
-    """The review as Markdown for the minutes; ``charts`` (with .filename, .alt_text) appended."""
+def render_review_markdown(
+    data: ReviewData,
+    charts: Sequence[Any] = (),
+    name_of: Callable[[str], str] | None = None,
+) -> str:
+    """The review as Markdown for the minutes; ``charts`` (with .filename, .alt_text) appended.
+
+    ``name_of`` turns user IDs into names: a Markdown file cannot render a Slack mention.
+    """
     note = "Charts: see below." if charts else CHARTS_NOTE
-    text = _markdown(_review_text(data, markdown=True, charts_note=note))
+    text = _markdown(_review_text(data, markdown=True, charts_note=note, name_of=name_of))
     if charts:
         images = [f"![{escape_markdown(c.alt_text)}]({c.filename})" for c in charts]
         text += "\n## Charts\n\n" + "\n\n".join(images) + "\n"
@@ -329,10 +333,10 @@ def render_review_markdown(data: ReviewData, charts: Sequence[Any] = ()) -> str:
 
 
 def review_fallback_text(data: ReviewData) -> str:
-    return blockkit.truncate(
+    return markup.truncate(
         f"Monthly review of {escape(data.scorecard.name)}, {_monthname(data.month)}: "
         + _counts_phrase(data.counts),
-        blockkit.MAX_FALLBACK_TEXT,
+        markup.MAX_FALLBACK_TEXT,
     )
 
 

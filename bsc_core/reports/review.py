@@ -1,9 +1,12 @@
 """The monthly review: one scorecard, one month, walked perspective by perspective.
 
-The month is the reporting period: each KPI is shown at the latest period of its frequency
-that ended by the month's end (the month itself for monthly KPIs, the quarter for quarterly
-ones when the month closes a quarter). Everything is read in a fixed number of queries and
-kept on the data, so the charts need no further trips to the database.
+The month is the period: each KPI is viewed at it exactly as ``bscbot status --period`` views
+it (:mod:`bsc_core.measure`) — a monthly KPI at the month, a daily, weekly or hourly one as the
+aggregate of its periods within the month with its coverage, a quarterly one at its latest
+quarter ended by then, shown as such. Objectives, perspectives and the card are scored from
+those rows, and the boards below are scored at the same month. Everything is read in a fixed
+number of queries (a few more per board below) and kept on the data, so the charts need no
+further trips to the database.
 """
 
 from __future__ import annotations
@@ -14,18 +17,19 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
+from bsc_core.aggregation import ViewPeriod
 from bsc_core.board import (
-    HISTORY_PERIODS,
     History,
     KpiRef,
     KpiStatus,
-    history_window,
     load_history,
     load_kpis,
 )
+from bsc_core.decisions import DecisionInfo
+from bsc_core.escalations import MonthOfEscalations, month_of
 from bsc_core.ideas import IdeaView, list_ideas
-from bsc_core.models import Initiative, Objective, ObjectiveLink, Perspective
-from bsc_core.pace import daily_status, last_working_day
+from bsc_core.measure import view_status, view_window
+from bsc_core.models import Initiative, Objective, ObjectiveLink
 from bsc_core.periods import Frequency, Period, latest_ended
 from bsc_core.reports.common import (
     CountermeasureInfo,
@@ -34,7 +38,9 @@ from bsc_core.reports.common import (
     load_countermeasures,
     load_scorecard,
 )
-from bsc_core.status import DEFAULT_GRACE, Status, worst
+from bsc_core.rollup import ChildBoard, ScorecardScores, scorecard_scores, view_rows
+from bsc_core.seen import SeenCount, month_huddles
+from bsc_core.status import DEFAULT_GRACE, Status
 
 PARETO_MONTHS = 12
 TREND_PERIODS = 12
@@ -49,6 +55,8 @@ class ReviewPerspective:
     reds: list[KpiStatus]
     ambers: list[KpiStatus]
     others: list[KpiStatus]
+    score: float | None = None
+    status: Status | None = None
 
     @property
     def other_counts(self) -> dict[Status, int]:
@@ -65,17 +73,23 @@ class InitiativeInfo:
     owner: str | None
     due_date: date | None
     status: str
+    id: int | None = None
+    #: The latest % complete given in Slack, and what changed since the last review.
+    percent: int | None = None
+    change: str = ""
 
 
 @dataclass(frozen=True)
 class ObjectiveInfo:
-    """An objective of the strategy map with the worst status of its KPIs (None: no KPIs)."""
+    """An objective of the strategy map coloured by the scorecard's roll-up (None: no status
+    beneath it), with its score."""
 
     id: int
     code: str
     name: str
     perspective: str
     status: Status | None
+    score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,27 @@ class ReviewData:
     root_causes: list[tuple[str, int]]
     history: History = field(repr=False)
     ideas: list[IdeaView] = field(default_factory=list)
+    scores: ScorecardScores | None = None
+    #: Red KPIs of the boards below without a countermeasure for their period.
+    unanswered_below: list[KpiStatus] = field(default_factory=list)
+    #: The month's escalations from the boards below (raised, taken, resolved, open).
+    escalations: MonthOfEscalations | None = None
+    #: The decisions the agenda opens with (:mod:`bsc_core.decisions`); None: no earlier review.
+    decisions_since: list[DecisionInfo] | None = None
+    #: The decisions recorded at this review so far.
+    decisions: list[DecisionInfo] = field(default_factory=list)
+    #: The month's huddles, each with how many owners saw it (:mod:`bsc_core.seen`).
+    huddles_seen: list[SeenCount] = field(default_factory=list)
+
+    @property
+    def children(self) -> list[ChildBoard]:
+        return self.scores.children if self.scores is not None else []
+
+    @property
+    def score(self) -> float | None:
+        from bsc_core.scores import rounded
+
+        return rounded(self.scores.node.score) if self.scores is not None else None
 
     @property
     def key(self) -> str:
@@ -130,17 +165,15 @@ def review_as_of(month: Period) -> date:
     return month.end_date + timedelta(days=1) + DEFAULT_GRACE[Frequency.MONTHLY]
 
 
-def period_for_month(frequency: Frequency, month: Period) -> Period:
-    """The KPI's latest period that ended by the month's end."""
-    after = month.end_date + timedelta(days=1)
-    if frequency is Frequency.HOURLY:
-        return latest_ended(frequency, datetime.combine(after, time()))
-    return latest_ended(frequency, after)
+def review_moment(month: Period) -> datetime:
+    """The local moment the review's figures are taken at: every period of the month is over."""
+    return datetime.combine(review_as_of(month), time())
 
 
-def _history_since(kpis: list[KpiRef], month: Period, as_of: date) -> dict[Frequency, Period]:
-    """Enough history for streaks and trends, and back to January for the bowling chart."""
-    since = history_window(kpis, as_of, HISTORY_PERIODS)
+def _history_since(kpis: list[KpiRef], month: Period) -> dict[Frequency, Period]:
+    """Enough history for the month's streaks and trends, and back to January for the
+    bowling chart and its YTD column."""
+    since = view_window(kpis, ViewPeriod.of(month))
     january = date(month.start.year, 1, 1)
     for frequency, first in list(since.items()):
         start = (
@@ -153,11 +186,8 @@ def _history_since(kpis: list[KpiRef], month: Period, as_of: date) -> dict[Frequ
 
 
 def _row(kpi: KpiRef, history: History, month: Period) -> KpiStatus:
-    """The KPI in the review: at its latest period of the month; an hourly KPI rolled up
-    into the total of the month's last working day."""
-    if kpi.frequency is Frequency.HOURLY:
-        return daily_status(kpi, history, last_working_day(month))
-    return history.with_streak(kpi, period_for_month(kpi.frequency, month))
+    """The KPI in the review: viewed at the month, as ``bscbot status --period`` shows it."""
+    return view_status(kpi, history, ViewPeriod.of(month), until=review_moment(month))
 
 
 def build_review(session: Session, *, scorecard_id: int, month: Period) -> ReviewData:
@@ -167,15 +197,21 @@ def build_review(session: Session, *, scorecard_id: int, month: Period) -> Revie
     card = load_scorecard(session, scorecard_id)
     as_of = review_as_of(month)
     kpis = load_kpis(session, scorecard_ids=[scorecard_id])
-    history = load_history(session, kpis, since=_history_since(kpis, month, as_of))
+    history = load_history(session, kpis, since=_history_since(kpis, month))
     rows = [_row(k, history, month) for k in kpis]
-
-    perspectives = _perspectives(session, scorecard_id, rows)
+    scores = scorecard_scores(
+        session,
+        scorecard_id=scorecard_id,
+        rows=rows,
+        child_rows=view_rows(ViewPeriod.of(month), now=review_moment(month)),
+    )
+    perspectives = _perspectives(scores, rows)
     all_cms = load_countermeasures(session, scorecard_id=scorecard_id, open_only=False, day=as_of)
     by_kpi: dict[int, list[CountermeasureInfo]] = {}
     for cm in all_cms:
         by_kpi.setdefault(cm.kpi_id, []).append(cm)
-    objectives, links = _strategy(session, scorecard_id, rows)
+    objectives, links = _strategy(session, scorecard_id, scores)
+    decided = review_decisions(session, scorecard_id=scorecard_id, month=month, as_of=as_of)
     return ReviewData(
         scorecard=card,
         month=month,
@@ -184,11 +220,19 @@ def build_review(session: Session, *, scorecard_id: int, month: Period) -> Revie
         rows=rows,
         countermeasures=by_kpi,
         actions=_actions_since_last_review(all_cms, month),
-        initiatives=_initiatives(session, scorecard_id),
+        initiatives=_initiatives(session, scorecard_id, month),
         objectives=objectives,
         links=links,
         root_causes=_root_causes(all_cms, month),
         history=history,
+        scores=scores,
+        unanswered_below=_unanswered_below(session, scores),
+        escalations=month_of(session, parent_id=scorecard_id, month=month, zone=card.timezone)
+        if card.has_children
+        else None,
+        decisions_since=decided[0],
+        decisions=decided[1],
+        huddles_seen=month_huddles(session, scorecard_id=scorecard_id, month=month),
         ideas=list_ideas(
             session,
             scorecard_ids=[scorecard_id],
@@ -198,22 +242,19 @@ def build_review(session: Session, *, scorecard_id: int, month: Period) -> Revie
     )
 
 
-def _perspectives(
-    session: Session, scorecard_id: int, rows: list[KpiStatus]
-) -> list[ReviewPerspective]:
-    names = session.exec(
-        select(Perspective)
-        .where(Perspective.scorecard_id == scorecard_id)
-        .order_by(col(Perspective.position))
-    ).all()
-    grouped: dict[str, list[KpiStatus]] = {p.name: [] for p in names}
-    positions = {p.name: p.position for p in names}
+def _perspectives(scores: ScorecardScores, rows: list[KpiStatus]) -> list[ReviewPerspective]:
+    """The scorecard's perspectives in order, each with its rows and its score."""
+    from bsc_core.scores import rounded
+
+    grouped: dict[str, list[KpiStatus]] = {p.name: [] for p in scores.perspectives}
+    positions = {p.name: p.position for p in scores.perspectives}
     for row in rows:
         grouped.setdefault(row.kpi.perspective, []).append(row)
         positions.setdefault(row.kpi.perspective, row.kpi.perspective_position)
     result = []
     for name, group in grouped.items():
         reds = sorted((r for r in group if r.status == Status.RED), key=lambda r: -r.streak)
+        scored = scores.perspective(name)
         result.append(
             ReviewPerspective(
                 name=name,
@@ -221,9 +262,50 @@ def _perspectives(
                 reds=reds,
                 ambers=[r for r in group if r.status == Status.AMBER],
                 others=[r for r in group if r.status not in (Status.RED, Status.AMBER)],
+                score=rounded(scored.node.score) if scored else None,
+                status=scored.node.status if scored else None,
             )
         )
     return sorted(result, key=lambda p: p.position)
+
+
+def _unanswered_below(session: Session, scores: ScorecardScores) -> list[KpiStatus]:
+    """The boards below's red KPIs that have no countermeasure for the period shown."""
+    from bsc_core.models import Countermeasure
+
+    reds = [r for child in scores.children for r in child.reds]
+    if not reds:
+        return []
+    answered = set(
+        session.exec(
+            select(Countermeasure.kpi_id, Countermeasure.period).where(
+                col(Countermeasure.kpi_id).in_(sorted({r.kpi.id for r in reds}))
+            )
+        ).all()
+    )
+    return [r for r in reds if not _has_answer(r, answered)]
+
+
+def _has_answer(row: KpiStatus, answered: set[tuple[int, str]]) -> bool:
+    """A countermeasure for the row's period, or for any of the KPI's periods within it."""
+    if (row.kpi.id, str(row.period)) in answered:
+        return True
+    if not row.aggregated:
+        return False
+    view = ViewPeriod.of(row.period)
+    return any(
+        kpi_id == row.kpi.id and _within(period, row.kpi.frequency, view)
+        for kpi_id, period in answered
+    )
+
+
+def _within(text: str, frequency: Frequency, view: ViewPeriod) -> bool:
+    from bsc_core.aggregation import anchor
+
+    try:
+        return view.first <= anchor(Period.parse(text, frequency)) <= view.last
+    except ValueError:
+        return False
 
 
 def _actions_since_last_review(
@@ -257,41 +339,78 @@ def _root_causes(cms: list[CountermeasureInfo], month: Period) -> list[tuple[str
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _initiatives(session: Session, scorecard_id: int) -> list[InitiativeInfo]:
+def _initiatives(session: Session, scorecard_id: int, month: Period) -> list[InitiativeInfo]:
+    """The initiatives, with their Slack updates' % complete and change since the last review."""
+    from bsc_core.initiative_updates import initiative_states, last_review_moment
+
     query = (
         select(Initiative, Objective.code)
         .join(Objective, col(Objective.id) == col(Initiative.objective_id))
         .where(Objective.scorecard_id == scorecard_id)
         .order_by(col(Objective.position), col(Initiative.id))
     )
-    return [
-        InitiativeInfo(i.name, code, i.owner, i.due_date, i.status)
-        for i, code in session.exec(query).all()
-    ]
+    rows = session.exec(query).all()
+    states = initiative_states(
+        session,
+        initiative_ids=[i.id for i, _ in rows if i.id is not None],
+        since=last_review_moment(session, scorecard_id=scorecard_id, month=str(month)),
+    )
+    infos = []
+    for i, code in rows:
+        state = states.get(i.id or 0)
+        infos.append(
+            InitiativeInfo(
+                i.name,
+                code,
+                i.owner,
+                i.due_date,
+                i.status,
+                id=i.id,
+                percent=state.percent if state else None,
+                change=state.change if state else "",
+            )
+        )
+    return infos
+
+
+def review_decisions(
+    session: Session, *, scorecard_id: int, month: Period, as_of: date
+) -> tuple[list[DecisionInfo] | None, list[DecisionInfo]]:
+    """The decisions since the last review (None when there was none) and this review's own,
+    their state as of the review (or today, for a review held before its month is over)."""
+    from bsc_core.board import local_today
+    from bsc_core.decisions import decisions_of_review, decisions_since_last_review
+    from bsc_core.models import Scorecard
+    from bsc_core.reviews import previous_review, review_for_month
+
+    card = session.get(Scorecard, scorecard_id)
+    day = min(as_of, local_today(card.timezone)) if card is not None else as_of
+    since = None
+    if previous_review(session, scorecard_id=scorecard_id, month=str(month)) is not None:
+        since = decisions_since_last_review(
+            session, scorecard_id=scorecard_id, month=str(month), day=day
+        )
+    this = review_for_month(session, scorecard_id=scorecard_id, month=str(month))
+    own = decisions_of_review(session, review_id=this.id, day=day) if this is not None else []
+    return since, own
 
 
 def _strategy(
-    session: Session, scorecard_id: int, rows: list[KpiStatus]
+    session: Session, scorecard_id: int, scores: ScorecardScores
 ) -> tuple[list[ObjectiveInfo], list[tuple[str, str]]]:
-    """Objectives coloured by the worst status of their KPIs, and the map's arrows."""
-    statuses: dict[int, list[Status]] = {}
-    for row in rows:
-        statuses.setdefault(row.kpi.objective_id, []).append(row.status)
-    query = (
-        select(Objective, Perspective.name)
-        .join(Perspective, col(Perspective.id) == col(Objective.perspective_id))
-        .where(Objective.scorecard_id == scorecard_id)
-        .order_by(col(Perspective.position), col(Objective.position))
-    )
+    """Objectives coloured by the scorecard's roll-up, with their scores, and the map's arrows."""
+    from bsc_core.scores import rounded
+
     objectives = [
         ObjectiveInfo(
-            id=o.id or 0,
+            id=o.id,
             code=o.code,
             name=o.name,
-            perspective=perspective,
-            status=worst(statuses.get(o.id or 0, [])),
+            perspective=o.perspective,
+            status=o.node.status,
+            score=rounded(o.node.score),
         )
-        for o, perspective in session.exec(query).all()
+        for o in scores.objectives
     ]
     codes = {o.id: o.code for o in objectives}
     link_rows = session.exec(

@@ -1,4 +1,4 @@
-"""Fixtures for the Slack adapter: the real bot server against the fake Slack."""
+"""Fixtures for the Slack adapter: the real bot (in-process, or as a server) and the fake Slack."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from bsc_core.db import Store
+from bsc_core.settings import reload_settings
+from tests.bot.in_process import BOT_TOKEN, SECRET, InProcessBot
 from tests.bot.server_harness import BotServer
 from tests.factories import ADMIN, CHAIR, OTHER, import_docs, kpi, scorecard
 from tests.support.fake_slack import FakeSlack
@@ -28,10 +30,21 @@ def bot_server(store: Store, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[
         server.stop()
 
 
+def bot_settings(monkeypatch: pytest.MonkeyPatch, **extra: str) -> None:
+    """The bot's environment in this process: token, signing secret, admins."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    for name, value in extra.items():
+        monkeypatch.setenv(name, value)
+    reload_settings()
+
+
 @pytest.fixture
-def bot(store: Store, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[BotServer]:
-    """The real bot on a small team scorecard (channel CHANNEL, chair CHAIR, owner OWNER;
-    CHURN owned by OTHER; ADMIN in BSC_ADMINS), against the fake Slack."""
+def bot(
+    store: Store, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[InProcessBot]:
+    """The real bot, in-process, on a small team scorecard (channel CHANNEL, chair CHAIR, owner
+    OWNER; CHURN owned by OTHER; ADMIN in BSC_ADMINS), against the fake Slack, with a worker."""
     import_docs(
         store,
         scorecard(
@@ -50,12 +63,7 @@ def bot(store: Store, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[BotServ
             ),
         ),
     )
-    server = BotServer(
-        database_url=store.url,
-        slack_api_url=fake_slack.url,
-        workdir=tmp_path / "bot",
-        env={"BSC_ADMINS": ADMIN},
-    )
-    server.start()
-    yield server
-    server.stop()
+    bot_settings(monkeypatch, BSC_ADMINS=ADMIN)
+    running = InProcessBot(store)
+    yield running
+    running.close()

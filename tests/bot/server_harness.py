@@ -250,3 +250,99 @@ class BotServer:
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_text().splitlines()[-lines:])
+
+
+def bscbot_command(*args: str) -> list[str]:
+    """``bscbot ARGS`` as installed by ``pip install -e .``."""
+    return [*serve_command()[:-1], *args]
+
+
+@dataclass
+class BotProcess:
+    """``bscbot clock`` or ``bscbot worker`` in its own process group, on the test's database.
+
+    ``start`` waits until the process's job worker has written its first heartbeat, so jobs
+    queued afterwards are known to be picked up by it.
+    """
+
+    args: tuple[str, ...]
+    database_url: str
+    slack_api_url: str
+    workdir: Path
+    env: dict[str, str | None] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / f"bscbot-{'-'.join(self.args)}.log"
+
+    def environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
+        env.update(
+            {
+                "DATABASE_URL": self.database_url,
+                "SLACK_API_URL": self.slack_api_url,
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        for key, value in self.env.items():
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
+        return env
+
+    def start(self, timeout: float = 60) -> BotProcess:
+        from bsc_core.db import Store
+        from bsc_core.jobs import worker_seen
+
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                bscbot_command(*self.args),
+                env=self.environment(),
+                cwd=self.workdir,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        store = Store(self.database_url)
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise ServerDidNotStart(f"bscbot {self.args} exited:\n{self.log_text()}")
+                with store.read() as session:
+                    if worker_seen(session):
+                        return self
+                time.sleep(0.05)
+        finally:
+            store.dispose()
+        self.kill()
+        raise ServerDidNotStart(f"bscbot {self.args}: no worker after {timeout}s")
+
+    def kill(self) -> None:
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=30)
+
+    def stop(self, timeout: float = 30) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config_check import ConfigError, Mode, problem, require
-from bsc_core.settings import Settings
+from bot.settings import SlackSettings as Settings
 
 FULL = {
     "SLACK_BOT_TOKEN": "xoxb-1",

@@ -1,7 +1,7 @@
-"""Countermeasures through the real server, signed as Slack signs them (SQLite and PostgreSQL).
+"""Countermeasures through the real bot, signed as Slack signs them (SQLite and PostgreSQL).
 
 The reminder DM comes from a real nag round against the fake Slack; every click and the
-modal's submission then travel to ``bscbot serve`` as Slack would send them.
+modal's submission then travel to the bot as Slack would send them.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +18,8 @@ from sqlmodel import select
 from bsc_core.models import AuditEvent, Countermeasure, NagState
 from bsc_core.periods import Frequency, latest_ended
 from scheduler.nag import run_nag_round
-from tests.bot.server_harness import BOT_TOKEN, BotServer
+from tests.bot.conftest import bot_settings
+from tests.bot.in_process import BOT_TOKEN, InProcessBot
 from tests.bot.slack_session import SlackUser, response_json
 from tests.bsc_core.nag_scenario import kpi_id, log
 from tests.factories import ADMIN, CHAIR, CHANNEL, OTHER, OWNER, import_docs, kpi, scorecard
@@ -34,7 +34,7 @@ def today() -> date:
 
 
 @pytest.fixture
-def bot(store, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[BotServer]:  # type: ignore[no-untyped-def]
+def bot(store, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> Iterator[InProcessBot]:  # type: ignore[no-untyped-def]
     import_docs(
         store,
         scorecard(
@@ -45,15 +45,10 @@ def bot(store, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[BotServer]:  #
     )
     log(store, "MRR", PERIOD, 80)
     log(store, "CHURN", PERIOD, 5)
-    server = BotServer(
-        database_url=store.url,
-        slack_api_url=fake_slack.url,
-        workdir=tmp_path / "bot",
-        env={"BSC_ADMINS": ADMIN},
-    )
-    server.start()
-    yield server
-    server.stop()
+    bot_settings(monkeypatch, BSC_ADMINS=ADMIN)
+    running = InProcessBot(store)
+    yield running
+    running.close()
 
 
 def nag(store, fake: FakeSlack):  # type: ignore[no-untyped-def]
@@ -61,7 +56,7 @@ def nag(store, fake: FakeSlack):  # type: ignore[no-untyped-def]
     return run_nag_round(client, store, now=datetime.now(UTC), scheduled=False)
 
 
-def click(bot: BotServer, fake: FakeSlack, user: str, action_id: str, value: str) -> str:
+def click(bot: InProcessBot, fake: FakeSlack, user: str, action_id: str, value: str) -> str:
     """Click a button in a DM; returns the name of the response_url the bot answers on."""
     name = f"{action_id}-{user}-{value}"
     body = block_actions_body(
@@ -111,7 +106,7 @@ def cm_values(
     }
 
 
-def submit(bot: BotServer, fake: FakeSlack, user: str, values: dict[str, Any]) -> dict[str, Any]:
+def submit(bot: InProcessBot, fake: FakeSlack, user: str, values: dict[str, Any]) -> dict[str, Any]:
     meta = json.dumps({"code": "MRR", "period": PERIOD, "channel": None})
     person = SlackUser(bot.client, fake, user, CHANNEL)
     return response_json(person.submit("cm_submit", values, private_metadata=meta))

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from bsc_core.models import Actual, AuditEvent
-from tests.bot.server_harness import BotServer
+from tests.bot.in_process import InProcessBot
 from tests.bot.slack_session import SlackUser, log_values, response_json
 from tests.factories import ADMIN, CHAIR, CHANNEL, OTHER, OWNER
 
 
-def user(bot: BotServer, fake, user_id: str) -> SlackUser:  # type: ignore[no-untyped-def]
+def user(bot: InProcessBot, fake, user_id: str) -> SlackUser:  # type: ignore[no-untyped-def]
     return SlackUser(bot.client, fake, user_id, CHANNEL)
 
 
@@ -26,19 +23,15 @@ def actuals(store) -> dict[tuple[int, str], tuple[float, str | None]]:  # type: 
 
 
 def status_json(store) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("bscbot")),
-            "status",
-            "--json",
-            "--as-of",
-            "2026-11-23",
-        ],
-        capture_output=True,
-        text=True,
-        env={"DATABASE_URL": store.url, "PATH": "/usr/bin:/bin"},
-        check=True,
+    """What ``bscbot status --json`` prints for the store (the real command, in-process)."""
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    result = CliRunner().invoke(
+        app, ["--database", store.url, "status", "--json", "--as-of", "2026-11-23"]
     )
+    assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 

@@ -68,7 +68,7 @@ def test_review_of_a_future_or_malformed_month_is_refused(bot, fake_slack) -> No
 def test_quad_posts_a_four_panel_png_in_the_thread_of_a_channel_message(bot, fake_slack) -> None:  # type: ignore[no-untyped-def]
     as_user(bot, fake_slack, OWNER).reply("log MRR 80000 2026-10 lost a deal")
     ack = as_user(bot, fake_slack, OTHER).command("quad mrr")
-    assert ack.status == 200 and "Working on it" in ack.json()["text"]
+    assert ack.status == 200 and ack.json()["text"].startswith("⏳")
     upload = fake_slack.wait_for(lambda f: f.uploads, timeout=30)[0]
     parent = [p for p in channel_posts(fake_slack) if "Quad chart" in p.args["text"]][0]
     assert upload.thread_ts == parent.response["ts"] and upload.data.startswith(PNG)

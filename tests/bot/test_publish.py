@@ -69,15 +69,15 @@ def test_at_most_ten_images_are_uploaded(
     assert result.uploaded == MAX_UPLOADS == len(fake_slack.uploads)
 
 
-def test_not_in_channel_joins_once_and_retries(
+def test_not_in_channel_never_joins_and_asks_for_an_invitation(
     client: WebClient, fake_slack: FakeSlack, charts: list[Chart]
 ) -> None:
     fake_slack.fail("files.completeUploadExternal", "not_in_channel", times=1)
     result = _post(client, charts[:2])
-    assert result.upload_error is None and result.uploaded == 2
-    assert [c.args["channel"] for c in fake_slack.calls_to("conversations.join")] == [CHANNEL]
+    assert result.upload_error == "not_in_channel" and result.uploaded == 0
+    assert "/invite @bscbot" in result.upload_hint
+    assert fake_slack.calls_to("conversations.join") == []
     assert len(fake_slack.posted_messages()) == 1
-    assert all(u.thread_ts == result.ts for u in fake_slack.uploads)
 
 
 def test_a_failed_upload_is_recorded_and_the_post_still_stands(

@@ -5,23 +5,31 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
 from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.web import HealthProbe, WebApp
 
 
-def test_an_app_that_skips_signature_checks_is_refused() -> None:
+def test_the_web_app_checks_signatures_itself_whatever_the_bolt_app_does() -> None:
+    from tests.bot.in_process import WsgiSlackClient
+    from tests.support.signing import slash_command_body
+
     unchecked = App(
         client=WebClient(token="xoxb-test"),
         signing_secret="test-secret",
         token_verification_enabled=False,
         request_verification_enabled=False,
     )
+    seen: list[str] = []
+    unchecked.command("/kpi")(lambda ack, command: (seen.append(command["text"]), ack()))
+    web = WebApp(unchecked, signing_secret="test-secret")
 
-    with pytest.raises(RuntimeError, match="does not verify request signatures"):
-        WebApp(unchecked)
+    forged = WsgiSlackClient(web, "another-secret").post(
+        "/slack/events", slash_command_body("/kpi", text="log MRR 1")
+    )
+
+    assert forged.status == 401 and seen == []
 
 
 def test_a_hanging_database_ping_is_reported_down_within_the_timeout() -> None:

@@ -43,3 +43,17 @@ def test_names_from_the_file_are_escaped_in_replies(store) -> None:  # type: ign
     shown = json.dumps(handle_kpi("list", store=store, caller=Caller(OWNER, CHANNEL)).blocks)
     assert "<!channel>" not in shown and "<@U0BOSS>" not in shown
     assert "&lt;!channel&gt; &amp; &lt;@U0BOSS&gt;" in shown
+
+
+def test_the_log_form_never_offers_a_kpi_computed_from_others(store) -> None:  # type: ignore[no-untyped-def]
+    from bsc_core.imports.scorecard_apply import apply_scorecard
+    from bsc_core.imports.scorecard_file import load_scorecard_file
+    from commands.kpi_views import loggable_kpis
+    from commands.reply import Caller
+
+    with store.write() as session:
+        for spec in load_scorecard_file("examples/acme.yaml"):
+            apply_scorecard(session, spec, actor="test")
+    codes = {k.code for k in loggable_kpis(store=store, caller=Caller("U0ADMIN01", is_admin=True))}
+    assert {"OTD1", "FPY1"} <= codes
+    assert not {"OTD", "FPY"} & codes

@@ -1,4 +1,5 @@
-"""Fixtures for the load tests: a scorecard many people log to, and the real bot serving it.
+"""Fixtures for the load tests: a scorecard many people log to, and the real bot serving it
+(as a real process for load and faults; in-process for the corpus and forgery tests).
 
 Every user owns one daily KPI (``OWN00`` …) and may log five shared monthly ones (``SHR1`` …);
 the shared ones are where concurrent writers collide on the same row. Users are admins so they

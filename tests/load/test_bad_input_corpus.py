@@ -3,14 +3,13 @@
 Hypothesis generates a few hundred texts — random Unicode and sentences built from the tokens
 that break chat bots (huge numbers, control characters, right-to-left marks, emoji, SQL,
 Slack's mrkdwn and mention syntax) — and a hand-picked corpus adds the known troublemakers.
-Each goes through the real server; after each the store is compared with what the parser says
-the text means.
+Each goes through the real WSGI app and Bolt, in-process; after each the store is compared
+with what the parser says the text means.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +17,8 @@ from hypothesis import strategies as st
 
 from bsc_core.db import Store
 from commands.kpi_parser import LogActual, UsageError, parse_kpi
-from tests.bot.server_harness import BotServer
+from tests.bot.conftest import bot_settings
+from tests.bot.in_process import InProcessBot, WsgiKeepAliveClient
 from tests.factories import OTHER, OWNER, import_docs, kpi, scorecard
 from tests.load.client import KeepAliveClient, Outcome
 from tests.load.conftest import Row, actual_events, stored_rows
@@ -90,18 +90,14 @@ def corpus_store(store: Store) -> Store:
 
 @pytest.fixture
 def corpus_bot(
-    corpus_store: Store, fake_slack: FakeSlack, tmp_path: Path
+    corpus_store: Store, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[KeepAliveClient]:
-    server = BotServer(
-        database_url=corpus_store.url, slack_api_url=fake_slack.url, workdir=tmp_path / "bot"
-    )
-    server.start()
-    client = KeepAliveClient(server.url, server.secret, replies=fake_slack)
+    bot_settings(monkeypatch)
+    bot = InProcessBot(corpus_store)
     try:
-        yield client
+        yield WsgiKeepAliveClient(bot, replies=fake_slack)
     finally:
-        client.close()
-        server.stop()
+        bot.close()
 
 
 def expected_log(text: str) -> LogActual | None:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import pytest
+
 from bsc_core.db import Store
-from tests.bot.server_harness import BotServer
+from tests.bot.conftest import bot_settings
+from tests.bot.in_process import InProcessBot, WsgiKeepAliveClient
 from tests.bot.slack_session import log_values
-from tests.load.client import KeepAliveClient
 from tests.load.conftest import actual_events, own_code, own_period, stored_rows, user_id
 from tests.support.fake_slack import FakeSlack
 from tests.support.signing import (
@@ -78,10 +80,20 @@ def forgeries(secret: str, body: bytes) -> dict[str, tuple[bytes, dict[str, str]
     }
 
 
+@pytest.fixture
+def load_app(load_card: Store, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The bot in-process on the load scorecard (signature checks need no real socket)."""
+    bot_settings(monkeypatch, BSC_ADMINS=",".join(user_id(i) for i in range(3)))
+    bot = InProcessBot(load_card)
+    yield bot
+    bot.close()
+
+
 def test_forged_and_replayed_requests_get_401_and_change_nothing(
-    load_bot: BotServer, load_card: Store, fake_slack: FakeSlack
+    load_app: InProcessBot, load_card: Store, fake_slack: FakeSlack
 ) -> None:
-    client = KeepAliveClient(load_bot.url, load_bot.secret, replies=fake_slack)
+    load_bot = load_app
+    client = WsgiKeepAliveClient(load_bot, replies=fake_slack)
     refused: list[tuple[str, str, int]] = []
     for kind, build in REQUESTS.items():
         text, content_type = build()
@@ -91,7 +103,7 @@ def test_forged_and_replayed_requests_get_401_and_change_nothing(
     assert [r for r in refused if r[2] != 401] == []
     assert len(refused) == len(REQUESTS) * 8
 
-    time.sleep(0.5)  # anything a listener started after its ack would have called Slack by now
+    load_bot.wait_for_jobs()
     assert fake_slack.calls == []
     assert stored_rows(load_card) == [] and actual_events(load_card) == 0
 
@@ -103,10 +115,11 @@ def test_forged_and_replayed_requests_get_401_and_change_nothing(
 
 
 def test_a_forged_request_with_a_malformed_payload_gets_401_not_500(
-    load_bot: BotServer, load_card: Store
+    load_app: InProcessBot, load_card: Store
 ) -> None:
+    load_bot = load_app
     body = b"payload=%7Bnot-json"
-    client = KeepAliveClient(load_bot.url, load_bot.secret)
+    client = WsgiKeepAliveClient(load_bot)
     status, _ = client.post_raw(
         body, {"Content-Type": FORM, **sign("not-" + load_bot.secret, body)}
     )

@@ -259,11 +259,20 @@ class PostgresServer:
         with psycopg.connect(self.conninfo(), autocommit=True) as conn:
             conn.execute(statement)
 
-    def create_database(self, name: str) -> str:
-        """Create database ``name`` and return its SQLAlchemy URL."""
+    def create_database(self, name: str, *, template: str | None = None) -> str:
+        """Create database ``name`` (a copy of ``template`` when given); return its URL.
+
+        Copying a migrated template is how the suite migrates once per session: a copy takes
+        milliseconds where running the migrations takes a second.
+        """
         from psycopg import sql
 
-        self._admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template is not None:
+            statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        self._admin(statement)
         return self.url(name)
 
     def drop_database(self, name: str) -> None:

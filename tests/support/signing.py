@@ -18,6 +18,7 @@ import http.client
 import itertools
 import json
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -62,8 +63,12 @@ def _team() -> dict[str, Any]:
     return {"id": TEAM_ID, "domain": TEAM_DOMAIN}
 
 
+_trigger_seq = itertools.count(1)
+
+
 def _trigger_id(trigger_id: str | None) -> str:
-    return trigger_id or f"{int(time.time())}.1.trigger"
+    """Slack gives every command, click and submission a trigger of its own."""
+    return trigger_id or f"{int(time.time())}.{next(_trigger_seq)}.{uuid.uuid4().hex[:12]}"
 
 
 def slash_command_body(
@@ -72,7 +77,7 @@ def slash_command_body(
     user_id: str = "U1",
     channel_id: str = "C1",
     response_url: str = DEFAULT_RESPONSE_URL,
-    trigger_id: str = "T-1",
+    trigger_id: str | None = None,
     team_id: str = TEAM_ID,
     user_name: str | None = None,
     channel_name: str | None = None,
@@ -93,7 +98,7 @@ def slash_command_body(
             "api_app_id": APP_ID,
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": trigger_id,
+            "trigger_id": _trigger_id(trigger_id),
         }
     )
 

@@ -310,7 +310,7 @@ def test_body_builders_have_slack_shapes() -> None:
     form = {
         k: v[0]
         for k, v in parse_qs(
-            slash_command_body(command="/kpi", text="a b"), keep_blank_values=True
+            slash_command_body(command="/kpi", text="a b", trigger_id="T-1"), keep_blank_values=True
         ).items()
     }
     assert form["command"] == "/kpi" and form["text"] == "a b" and form["trigger_id"] == "T-1"

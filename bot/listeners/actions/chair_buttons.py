@@ -1,49 +1,46 @@
-"""The chair's Home buttons: post this morning's huddle, or open last month's review, now."""
+"""The chair's Home buttons: post this morning's huddle, or open last month's review, now.
+
+The click is checked in the request; the post is a job committed before the ack, and the
+worker tells the chair in a DM where it went (or why it could not).
+"""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
+from slack_bolt import Ack
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.home_refresh import refresh_home
-from bot.listeners.support import caller_from
-from bot.publish import publish_huddle, publish_review
+from bot.listeners.support import caller_from, safely, tell_privately
 from bsc_core.board import find_scorecard
 from bsc_core.db import get_store
+from bsc_core.formatting import escape_mrkdwn
 from commands.access import chair_only, may_chair
+from commands.queued import queue_report
+from commands.reply import Reply
+from commands.reports import PostJob
 
-log = logging.getLogger(__name__)
 
-
-def post_from_home(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+def post_from_home(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+) -> None:
     caller = caller_from(body)
     kind = "huddle" if action["action_id"] == "chair_huddle" else "review"
-    with get_store().read() as session:
-        card = find_scorecard(session, action.get("value") or "")
-    if card is None:
-        _tell(client, caller.user_id, "⚠️ That scorecard no longer exists.")
-        return
-    if not may_chair(card.chair, caller):
-        _tell(client, caller.user_id, f"⚠️ {chair_only(card.chair, f'post the {kind}')}")
-        return
-    if not card.channel_id:
-        _tell(client, caller.user_id, f"⚠️ {card.name} has no channel (`channel:` in its file).")
-        return
-    publish = publish_huddle if kind == "huddle" else publish_review
-    try:
-        result = publish(client, get_store(), scorecard_slug=card.slug)
-    except SlackApiError as exc:
-        _tell(client, caller.user_id, f"⚠️ Could not post the {kind}: {exc.response.get('error')}.")
-        return
-    _tell(client, caller.user_id, f"The {kind} of {card.name} is posted in <#{result.channel}>.")
-    refresh_home(client, caller.user_id)
 
+    def work() -> Reply:
+        with get_store().read() as session:
+            card = find_scorecard(session, action.get("value") or "")
+        if card is None:
+            return Reply(text="⚠️ That scorecard no longer exists.")
+        if not may_chair(card.chair, caller):
+            return Reply(text=f"⚠️ {chair_only(card.chair, f'post the {kind}')}")
+        if not card.channel_id:
+            name = escape_mrkdwn(card.name)
+            return Reply(text=f"⚠️ {name} has no channel (`channel:` in its file).")
+        job = PostJob(kind, card.slug, card.name, card.channel_id)
+        queue_report(get_store(), job, caller=caller, response_url=None, tell="dm")
+        return Reply(text=job.working_text())
 
-def _tell(client: WebClient, user_id: str, text: str) -> None:
-    try:
-        client.chat_postMessage(channel=user_id, text=text)
-    except SlackApiError as exc:
-        log.warning("could not DM %s: %s", user_id, exc.response.get("error"))
+    reply = safely(work, context=f"chair {kind} button")
+    ack()
+    tell_privately(client, body, reply.text)

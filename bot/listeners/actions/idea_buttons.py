@@ -1,17 +1,17 @@
-"""The chair's Accept / Done / Reject buttons on ``/kpi ideas``."""
+"""The chair's Accept / Done / Reject buttons on ``/kpi ideas``: decided in the request."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import Ack
 
-from bot.listeners.support import caller_from, safely
+from bot.listeners.support import caller_from, quick_respond, safely
 from bsc_core.db import get_store
 from commands.ideas import decide
 
 
-def decide_idea(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+def decide_idea(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
     caller = caller_from(body)
     status = action["action_id"].removeprefix("idea_")
     reply = safely(
@@ -20,4 +20,7 @@ def decide_idea(body: dict[str, Any], action: dict[str, Any], respond: Respond) 
         ),
         context=f"idea decision {status}",
     )
-    respond(**reply.as_message(), replace_original=bool(reply.blocks))
+    ack()
+    quick_respond(
+        body.get("response_url"), **reply.as_message(), replace_original=bool(reply.blocks)
+    )

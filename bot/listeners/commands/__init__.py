@@ -1,15 +1,14 @@
-"""Slash commands: ``/kpi`` (and the report commands)."""
+"""Slash commands: ``/kpi``, ``/huddle`` and ``/review``."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.commands.kpi import kpi_ack, kpi_after
-from bot.listeners.commands.reports import huddle_ack, huddle_after, review_ack, review_after
-from bot.listeners.support import ack_and_lazy
+from bot.listeners.commands.kpi import kpi_command
+from bot.listeners.commands.reports import huddle_command, review_command
 
 
 def register(app: App) -> None:
-    app.command("/kpi")(**ack_and_lazy(app, kpi_ack, kpi_after))
-    app.command("/huddle")(**ack_and_lazy(app, huddle_ack, huddle_after))
-    app.command("/review")(**ack_and_lazy(app, review_ack, review_after))
+    app.command("/kpi")(kpi_command)
+    app.command("/huddle")(huddle_command)
+    app.command("/review")(review_command)

@@ -1,24 +1,31 @@
-"""Events API: the App Home tab."""
+"""Events API: the App Home tab, published by a worker from a queued job."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
-from bot.home_refresh import refresh_home
-from bot.listeners.support import ack_and_lazy
+from bsc_core.db import DatabaseUnavailable, get_store
+from bsc_core.jobs import enqueue
 
 
-def ack_event(ack: Ack) -> None:
+def home_opened(ack: Ack, event: dict[str, Any]) -> None:
+    """Queue the Home's refresh (one per person while one waits), then ack."""
+    if event.get("tab", "home") == "home" and event.get("user"):
+        user = str(event["user"])
+        try:
+            with get_store().write() as session:
+                enqueue(
+                    session,
+                    kind="publish_home",
+                    payload={"user_id": user},
+                    dedupe_key=f"publish_home:{user}",
+                )
+        except DatabaseUnavailable:
+            pass  # the Home stays as it was; opening it again asks again
     ack()
 
 
-def publish_home(event: dict[str, Any], client: WebClient) -> None:
-    if event.get("tab", "home") == "home":
-        refresh_home(client, event["user"])
-
-
 def register(app: App) -> None:
-    app.event("app_home_opened")(**ack_and_lazy(app, ack_event, publish_home))
+    app.event("app_home_opened")(home_opened)

@@ -1,19 +1,20 @@
-"""The log modal's submission: the same validation as ``/kpi log``, errors on their field."""
+"""The log modal's submission: the same validation as ``/kpi log``, errors on their field.
+
+Stored in the request, with its follow-ups (alert, Home tabs) queued in the same transaction,
+before the modal says "Stored".
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack
-from slack_sdk import WebClient
 
-from bot.alerts import post_pending_alerts
-from bot.home_refresh import refresh_after_change
 from bot.listeners.support import caller_from, failure_reply, plain_error
 from bot.views.log_modal import channel_of, confirmation_view, submitted_values
 from bsc_core.db import get_store
 from commands.log_actual import FieldError, log_actual
-from commands.reply import Caller
 
 FIELD_BLOCKS = {"kpi": "kpi", "value": "value", "period": "period", "note": "note"}
 
@@ -21,7 +22,7 @@ FIELD_BLOCKS = {"kpi": "kpi", "value": "value", "period": "period", "note": "not
 def log_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
     values = submitted_values(view)
     base = caller_from(body)
-    caller = Caller(base.user_id, channel_of(view), base.is_admin)
+    caller = replace(base, channel_id=channel_of(view))
     if not values["code"]:
         ack(response_action="errors", errors={"kpi": "Choose the KPI to log."})
         return
@@ -42,9 +43,3 @@ def log_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         ack(response_action="errors", errors={"value": plain_error(reply.text)})
         return
     ack(response_action="update", view=confirmation_view(logged.reply.text))
-
-
-def refresh_after_log(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-    post_pending_alerts(client, get_store())
-    code = submitted_values(view)["code"]
-    refresh_after_change(client, actor=caller_from(body).user_id, kpi_codes=[code] if code else [])

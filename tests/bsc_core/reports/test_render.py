@@ -7,15 +7,14 @@ from datetime import date
 from bench.synthetic import build_synthetic
 from bsc_core.db import Store
 from bsc_core.periods import Period
-from bsc_core.reports import blockkit
 from bsc_core.reports.huddle import build_huddle
 from bsc_core.reports.render import (
     escape,
-    render_huddle_blocks,
     render_huddle_markdown,
-    render_review_blocks,
 )
 from bsc_core.reports.review import build_review
+from commands import blockkit
+from commands.report_blocks import huddle_blocks, review_blocks
 from tests.bsc_core.reports import scenario
 
 EVIL = "<!channel> & <@U0BOSS>"
@@ -26,7 +25,8 @@ def _all_text(blocks: list[dict]) -> str:  # type: ignore[type-arg]
     for b in blocks:
         if isinstance(b.get("text"), dict):
             parts.append(b["text"]["text"])
-        parts += [e["text"] for e in b.get("elements", [])]
+        if b.get("type") == "context":  # actions blocks hold buttons, not mrkdwn
+            parts += [e["text"] for e in b.get("elements", [])]
     return "\n".join(parts)
 
 
@@ -40,12 +40,12 @@ def test_names_notes_root_causes_and_scorecard_name_are_escaped(store: Store) ->
     with store.read() as session:
         huddle = build_huddle(session, scorecard_id=card_id, day=scenario.DAY)
         review = build_review(session, scorecard_id=card_id, month=Period.parse("2026-10"))
-    for blocks in (render_huddle_blocks(huddle), render_review_blocks(review)):
+    for blocks in (huddle_blocks(huddle), review_blocks(review)):
         text = _all_text(blocks[1:])
         assert "<!channel>" not in text and "<@U0BOSS>" not in text
         assert "Sales &lt;!channel&gt; &amp; &lt;@U0BOSS&gt;" in text  # KPI name
         assert blocks[0]["type"] == "header"  # plain text: shown literally, never parsed
-    huddle_text = _all_text(render_huddle_blocks(huddle))
+    huddle_text = _all_text(huddle_blocks(huddle))
     assert "blame &lt;@U0BOSS&gt; &amp; &lt;!channel&gt;" in huddle_text  # note
     assert "_&lt;!channel&gt; ping_" in huddle_text  # root cause
     assert "Fix the &lt;!channel&gt; process &amp; train" in huddle_text  # action
@@ -58,14 +58,14 @@ def test_300_kpis_stay_within_block_kit_limits(store: Store) -> None:
     with store.read() as session:
         huddle = build_huddle(session, scorecard_id=card_id, day=date(2026, 11, 23))
         review = build_review(session, scorecard_id=card_id, month=Period.parse("2026-10"))
-    huddle_blocks = render_huddle_blocks(huddle)
-    review_blocks = render_review_blocks(review)
-    assert blockkit.check(huddle_blocks) == []
-    assert blockkit.check(review_blocks) == []
-    shown = sum(line.startswith("• ") for line in _all_text(huddle_blocks).split("\n"))
+    huddle_posted = huddle_blocks(huddle)
+    review_posted = review_blocks(review)
+    assert blockkit.check(huddle_posted) == []
+    assert blockkit.check(review_posted) == []
+    shown = sum(line.startswith("• ") for line in _all_text(huddle_posted).split("\n"))
     assert shown <= 15
-    assert "more — /kpi list" in _all_text(huddle_blocks)
-    review_text = _all_text(review_blocks)
+    assert "more — /kpi list" in _all_text(huddle_posted)
+    review_text = _all_text(review_posted)
     listed = sum(line.startswith("• ") for line in review_text.split("\n"))
     watched = sum(len(p.reds) + len(p.ambers) for p in review.perspectives)
     assert listed >= watched or "more — /kpi list" in review_text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,12 +23,13 @@ _ITALIC = re.compile(r"(?<![\w_])_(?!\s)([^_\n]+?)(?<!\s)_(?![\w_])")
 _STRIKE = re.compile(r"(?<![\w~])~(?!\s)([^~\n]+?)(?<!\s)~(?![\w~])")
 
 
-def mrkdwn_to_html(text: str) -> Markup:
+def mrkdwn_to_html(text: str, name_of: Callable[[str], str] | None = None) -> Markup:
     """Slack mrkdwn as HTML: entities kept, mentions and links drawn, emphasis applied.
 
     mrkdwn arrives with ``&``, ``<`` and ``>`` of user text already escaped, so only the
     angle-bracket tokens Slack itself parses (mentions, links) are left to translate; any
-    other character is escaped again for HTML on the way.
+    other character is escaped again for HTML on the way. ``name_of`` shows a mentioned
+    person by name, as Slack would (a page cannot look the ID up).
     """
     out: list[str] = []
     position = 0
@@ -39,7 +40,8 @@ def mrkdwn_to_html(text: str) -> Markup:
             shown = html.escape(url_label or url, quote=False)
             out.append(f'<a href="{html.escape(url)}">{shown}</a>')
         elif sigil == "@":
-            out.append(f'<span class="mention">@{html.escape(label or target)}</span>')
+            shown = label or (name_of(target) if name_of else target)
+            out.append(f'<span class="mention">@{html.escape(shown)}</span>')
         elif sigil == "#":
             out.append(f'<span class="mention">#{html.escape(label or target)}</span>')
         else:
@@ -69,22 +71,51 @@ class DemoMessage:
     blocks_link: str | None = None
 
 
-def _environment() -> Environment:
+def _environment(name_of: Callable[[str], str] | None = None) -> Environment:
     env = Environment(
         loader=PackageLoader("bsc_core.reports", "templates"),
         autoescape=select_autoescape(["html", "html.j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["mrkdwn"] = mrkdwn_to_html
+    env.filters["mrkdwn"] = lambda text: mrkdwn_to_html(text, name_of)
+    env.filters["buttons"] = buttons_of
     return env
 
 
+def buttons_of(block: dict[str, Any]) -> list[str]:
+    """The labels of the buttons in a block (an actions block, or a section's accessory).
+
+    The page shows them greyed out: a reader sees what a Slack user could click.
+    """
+    elements = list(block.get("elements") or []) if block.get("type") == "actions" else []
+    accessory = block.get("accessory")
+    if isinstance(accessory, dict):
+        elements.append(accessory)
+    labels = []
+    for element in elements:
+        text = element.get("text") if isinstance(element, dict) else None
+        if element.get("type") == "button" and isinstance(text, dict) and text.get("text"):
+            labels.append(str(text["text"]))
+        elif element.get("type") in ("overflow", "static_select", "users_select"):
+            placeholder = element.get("placeholder") or {}
+            labels.append(str(placeholder.get("text") or "More…"))
+    return labels
+
+
 def write_index(
-    out_dir: Path, messages: Sequence[DemoMessage], *, title: str = "bscbot demo"
+    out_dir: Path,
+    messages: Sequence[DemoMessage],
+    *,
+    title: str = "bscbot demo",
+    name_of: Callable[[str], str] | None = None,
 ) -> Path:
-    """Write ``out_dir/index.html`` showing ``messages`` as a Slack channel would."""
-    page = _environment().get_template("demo_index.html.j2").render(title=title, messages=messages)
+    """Write ``out_dir/index.html`` showing ``messages`` as a Slack channel would.
+
+    ``name_of`` gives people's names for the mentions in the blocks.
+    """
+    template = _environment(name_of).get_template("demo_index.html.j2")
+    page = template.render(title=title, messages=messages)
     path = out_dir / "index.html"
     path.write_text(page, "utf-8")
     return path

@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from bot.settings import get_slack_settings
 from bsc_core.db import DatabaseUnavailable, get_store
-from bsc_core.settings import get_settings
 
 console = Console()
 err = Console(stderr=True)
@@ -26,7 +26,7 @@ def run_nag(
     from bot.slack_client import get_client
     from scheduler.nag import UnknownScorecard, run_nag_round
 
-    if not get_settings().SLACK_BOT_TOKEN:
+    if not get_slack_settings().SLACK_BOT_TOKEN:
         err.print(
             "[red]error:[/red] SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token "
             "(xoxb-…) from your Slack app's OAuth & Permissions page",

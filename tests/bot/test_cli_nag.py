@@ -8,10 +8,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from bot.cli_nag import run_nag
 from bot.slack_client import reset_client
 from bsc_core.db import Store
 from bsc_core.settings import reload_settings
-from scheduler.cli_nag import run_nag
 from tests.bsc_core.nag_scenario import OTHER, OWNER, team
 from tests.support.fake_slack import FakeSlack
 

@@ -1,5 +1,8 @@
 """Block Kit's limits, enforced in one place: a message is cut to fit, never rejected.
 
+The Slack side's own module: the domain renders report text (:mod:`bsc_core.reports.render`),
+and the blocks are built here.
+
 Slack refuses a whole message when one block breaks a limit (``invalid_blocks``), so a
 scorecard that grows to hundreds of KPIs would silently stop getting its huddle. Instead,
 everything that is built for Slack goes through :func:`fit`, which splits long sections at
@@ -11,28 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from bsc_core.reports.markup import ITEM_PREFIX, MAX_FALLBACK_TEXT, more_text, truncate
+
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
 MAX_FIELDS = 10
 MAX_FIELD_TEXT = 2000
 MAX_CONTEXT_ELEMENTS = 10
-MAX_FALLBACK_TEXT = 3000
-
-#: Lines that stand for one item (a KPI, an action…) start with this; the cut counts them.
-ITEM_PREFIX = "• "
-
 Block = dict[str, Any]
-
-
-def more_text(count: int) -> str:
-    """The line that replaces what did not fit."""
-    return f"+{count} more — /kpi list"
-
-
-def truncate(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, ending with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def header(text: str) -> Block:
@@ -142,3 +132,20 @@ def check(blocks: list[Block]) -> list[str]:
             if "text" in block and not text.strip():
                 problems.append(f"block {index}: empty section")
     return problems
+
+
+__all__ = [
+    "ITEM_PREFIX",
+    "MAX_BLOCKS",
+    "MAX_FALLBACK_TEXT",
+    "Block",
+    "check",
+    "context",
+    "divider",
+    "fields_sections",
+    "fit",
+    "header",
+    "more_text",
+    "sections",
+    "truncate",
+]
