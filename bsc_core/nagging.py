@@ -11,7 +11,9 @@ Three things earn a person a reminder:
   per KPI and period.
 
 Hourly KPIs are left out: a production line's pace is watched live on the floor, and a daily
-reminder about an hour long gone helps nobody.
+reminder about an hour long gone helps nobody. A computed KPI is never nagged as missing (its
+sources are), and nothing is owed on a day the scorecard's calendar does not work: no round,
+scheduled or run by an operator, nags about a scorecard on its day off.
 
 Each item has a :class:`NagState` row (KPI, period, reason): how many days it was sent on,
 the last of those days, how long it is snoozed, and when the chair was told. All dates there
@@ -156,6 +158,7 @@ def owed(
         k
         for k in load_kpis(session, scorecard_ids=scorecard_ids)
         if k.frequency is not Frequency.HOURLY
+        and k.calendar.is_working_day(local_date(now, k.timezone))
     ]
     if not kpis:
         return []
@@ -172,7 +175,7 @@ def owed(
         k = row.kpi
         if row.status is Status.RED and (k.id, str(row.period)) not in answered:
             items.append(NagItem(RED, k, str(row.period), k.owner, row=row))
-        elif row.status is Status.MISSING and due_date(row.period) < today[k.id]:
+        elif row.status is Status.MISSING and not k.is_computed and _overdue_on(row, today[k.id]):
             items.append(
                 NagItem(MISSING, k, str(row.period), k.owner, row=row, due_on=due_date(row.period))
             )
@@ -181,6 +184,11 @@ def owed(
         items = [i for i in items if i.owner == owner]
     marks = _marks(session, items)
     return [replace(i, mark=marks.get(i.key, NagMark())) for i in items]
+
+
+def _overdue_on(row: KpiStatus, today: date) -> bool:
+    """A missing actual is past its due date (for daily KPIs, the working day after)."""
+    return due_date(row.period) < today
 
 
 def _answered(session: Session, red: list[KpiStatus]) -> set[tuple[int, str]]:

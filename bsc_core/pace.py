@@ -1,32 +1,32 @@
 """Hourly pace (takt): today's hours against plan, and hourly actuals rolled up per day.
 
-An hourly KPI's periods are local hours (``2026-11-23T14``); its working hours (``hours:`` in
-the file, default 08:00-17:00) say which hours have a plan. The status rules apply to each hour
-unchanged; the day's pace is the cumulative actual against the cumulative plan.
+An hourly KPI's periods are local hours (``2026-11-23T14``); its working calendar (the
+scorecard's ``calendar:``, its own ``hours:``; default 08:00-17:00, Monday to Friday) says
+which hours have a plan. The status rules apply to each hour unchanged; the day's pace is the
+cumulative actual against the cumulative plan. A day off has no plan: the pace shown is the
+last working day's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
+from bsc_core.aggregation import ViewPeriod
 from bsc_core.board import History, KpiRef, KpiStatus
 from bsc_core.charts.data import PaceData, PacePoint
-from bsc_core.hours import working_hours
 from bsc_core.periods import Frequency, Period
 from bsc_core.status import Status, evaluate
 
 
 def hours_of_day(kpi: KpiRef, day: date) -> list[Period]:
-    """The hourly periods of ``day`` that overlap the KPI's working hours."""
-    start, end = working_hours(kpi.hours)
-    periods = []
-    for hour in range(24):
-        begins = time(hour)
-        ends = time(hour + 1) if hour < 23 else time(23, 59, 59)
-        if ends > start and begins < end:
-            periods.append(Period(Frequency.HOURLY, day, hour))
-    return periods
+    """The hourly periods of ``day`` that overlap the KPI's working hours (none on a day off)."""
+    return [Period(Frequency.HOURLY, day, hour) for hour in kpi.calendar.working_hours(day)]
+
+
+def pace_day(kpi: KpiRef, today: date) -> date:
+    """The day ``/kpi pace`` shows: today when it is a working day, else the last one."""
+    return kpi.calendar.last_working_day(today) or today
 
 
 @dataclass(frozen=True)
@@ -80,13 +80,19 @@ def pace_data(kpi: KpiRef, rows: list[HourRow], day: date) -> PaceData:
 
 
 def daily_total(kpi: KpiRef, history: History, day: date) -> tuple[float | None, float | None]:
-    """The day's total actual and total plan over working hours (None when nothing logged)."""
-    periods = hours_of_day(kpi, day)
-    actuals = [history.actual(kpi, p) for p in periods]
-    plans = [history.target(kpi, p) for p in periods]
-    logged = [a.value for a in actuals if a is not None]
-    plan = sum(p for p in plans if p is not None) if any(p is not None for p in plans) else None
-    return (sum(logged) if logged else None), plan
+    """The day's aggregate actual and plan (None when nothing logged / no plan).
+
+    The same rule as every aggregate: the actuals of the day's hours combined by the KPI's
+    ``aggregate`` (a sum by default), against the plans of its working hours.
+    """
+    figure = history.figure(kpi, ViewPeriod.of(Period(Frequency.DAILY, day)))
+    actual = None if figure.actual is None else float(figure.actual)
+    return actual, (None if figure.target is None else float(figure.target))
+
+
+def day_end(day: date) -> datetime:
+    """Midnight after ``day``: every hour of it has ended."""
+    return datetime.combine(day + timedelta(days=1), datetime.min.time())
 
 
 def day_window(day: date) -> tuple[Period, Period]:
@@ -104,18 +110,8 @@ def daily_status(kpi: KpiRef, history: History, day: date) -> KpiStatus:
 
 
 def last_working_day(month: Period) -> date:
-    """The month's last Monday-to-Friday (the day an hourly KPI shows in a monthly review)."""
+    """The month's last Monday-to-Friday."""
     day = month.end_date
     while day.weekday() >= 5:
         day -= timedelta(days=1)
     return day
-
-
-def working_days_before(day: date, count: int) -> list[date]:
-    """``count`` working days ending at ``day`` (included when it is one), oldest first."""
-    days: list[date] = []
-    while len(days) < count:
-        if day.weekday() < 5:
-            days.append(day)
-        day -= timedelta(days=1)
-    return days[::-1]

@@ -205,6 +205,16 @@ def last_run(schedule: EffectiveSchedule, at_or_before: datetime) -> datetime | 
     return None
 
 
+def _calendar_days(card: Scorecard) -> tuple[int, ...]:
+    from bsc_core.calendar import CalendarError
+    from bsc_core.calendar import parse_days as calendar_days
+
+    try:
+        return calendar_days(card.calendar_days or "mon-fri")
+    except CalendarError:
+        return WORKDAYS
+
+
 def effective(card: Scorecard, kind: str, row: Schedule | None) -> EffectiveSchedule:
     """The schedule of ``kind`` for ``card``: the row's values, or the defaults."""
     if kind not in KINDS:
@@ -216,7 +226,7 @@ def effective(card: Scorecard, kind: str, row: Schedule | None) -> EffectiveSche
         kind=kind,
         enabled=True,
         at=DEFAULT_AT[kind],
-        days=WORKDAYS,
+        days=_calendar_days(card),  # by default, the scorecard's working days
         day_of_month=FIRST_WORKDAY if kind == "review" else None,
         timezone=card.timezone,
         is_default=True,

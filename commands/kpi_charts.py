@@ -1,7 +1,9 @@
 """``/kpi quad`` and ``/kpi pace``: one KPI's picture, drawn after the ack.
 
-Both answer with a short message visible in the channel and the chart in its thread (in a DM
-they go to the person's DM with the bot, with a link in the ephemeral answer).
+Both answer with a short message visible in the channel and the chart in its thread when asked
+in the KPI's scorecard channel; asked anywhere else (a DM, another channel) they go to the
+person's DM with the bot, with a link in the ephemeral answer. Only people who may read the
+scorecard get either (:mod:`commands.access`).
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from bsc_core.board import load_history
 from bsc_core.db import Store
 from bsc_core.formatting import escape_mrkdwn, format_number, format_pct, status_badge
 from bsc_core.kpi_quad import build_quad
-from bsc_core.pace import day_window, pace_data, pace_rows
+from bsc_core.pace import day_end, day_window, pace_data, pace_day, pace_rows
 from bsc_core.periods import Frequency, Period, PeriodError
 from bsc_core.status import variance_pct
+from commands.access import find_readable_kpi, posts_in_channel
 from commands.kpi_parser import Pace, Quad
-from commands.lookup import find_kpi
 from commands.reply import Caller, Reply, ReplyFile
 
 NameOf = Callable[[str], str]
@@ -35,7 +37,7 @@ def quad_reply(
     from bsc_core.charts.quad import quad_chart
 
     with store.read() as session:
-        kpi = find_kpi(session, cmd.code)
+        kpi = find_readable_kpi(session, cmd.code, caller)
         local_now = now or datetime.now(kpi.zone).replace(tzinfo=None)
         period = None
         if cmd.period_text:
@@ -48,7 +50,7 @@ def quad_reply(
             kpi=kpi,
             period=period,
             today=local_now.date(),
-            name_of=name_of or (lambda u: u),
+            name_of=name_of,
         )
     chart = quad_chart(data)
     status = data.trend.points[-1].status if data.trend.points else "missing"
@@ -58,7 +60,7 @@ def quad_reply(
     )
     return Reply(
         text=text,
-        visibility="in_channel",
+        visibility="in_channel" if posts_in_channel(caller, kpi.channel_id) else "ephemeral",
         files=[ReplyFile(chart.filename, chart.png(), chart.title, chart.alt_text)],
     )
 
@@ -68,16 +70,17 @@ def pace_reply(cmd: Pace, *, store: Store, caller: Caller, now: datetime | None 
     from bsc_core.charts.pace import pace_chart
 
     with store.read() as session:
-        kpi = find_kpi(session, cmd.code)
+        kpi = find_readable_kpi(session, cmd.code, caller)
         if kpi.frequency is not Frequency.HOURLY:
             return Reply(
                 text=f"⚠️ {kpi.code} is {kpi.frequency.value}; pace is for hourly KPIs. "
                 f"`/kpi show {kpi.code}` shows its history."
             )
         local_now = now or datetime.now(kpi.zone).replace(tzinfo=None)
-        day = local_now.date()
+        day = pace_day(kpi, local_now.date())
         history = load_history(session, [kpi], since={Frequency.HOURLY: day_window(day)[0]})
-    rows = pace_rows(kpi, history, day=day, now=local_now)
+    off_day = day != local_now.date()  # a day off has no plan: show the last working day's
+    rows = pace_rows(kpi, history, day=day, now=local_now if not off_day else day_end(day))
     if not rows:
         return Reply(
             text=f"No hours of {kpi.code} have ended yet today ({kpi.hours or '08:00-17:00'})."
@@ -92,14 +95,16 @@ def pace_reply(cmd: Pace, *, store: Store, caller: Caller, now: datetime | None 
     last = rows[-1]
     pct = variance_pct(last.cumulative_actual, last.cumulative_plan)
     head = (
-        f"⏱️ Pace of *{escape_mrkdwn(kpi.code)}* ({escape_mrkdwn(kpi.name)}) today: "
-        f"{format_number(last.cumulative_actual, kpi.unit)} against a plan of "
+        ("There is no plan today: it is not a working day. " if off_day else "")
+        + f"⏱️ Pace of *{escape_mrkdwn(kpi.code)}* ({escape_mrkdwn(kpi.name)}) "
+        + (f"on the last working day, {day:%A %-d %B}: " if off_day else "today: ")
+        + f"{format_number(last.cumulative_actual, kpi.unit)} against a plan of "
         f"{format_number(last.cumulative_plan, kpi.unit)}"
         + (f" ({format_pct(float(pct))})" if pct is not None else "")
     )
     chart = pace_chart(pace_data(kpi, rows, day))
     return Reply(
         text=head + "\n" + "\n".join(lines),
-        visibility="in_channel",
+        visibility="in_channel" if posts_in_channel(caller, kpi.channel_id) else "ephemeral",
         files=[ReplyFile(chart.filename, chart.png(), chart.title, chart.alt_text)],
     )

@@ -14,7 +14,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bsc_core import audit
+from bsc_core.cascade import SourceKpi, source_errors
 from bsc_core.imports.scorecard_file import ScorecardFileError, ScorecardSpec
+from bsc_core.imports.slack_edits import refuse_undoing_edits, remember_import
+from bsc_core.initiative_updates import refuse_undoing_initiative_updates
 from bsc_core.models import (
     Initiative,
     Kpi,
@@ -24,6 +27,8 @@ from bsc_core.models import (
     Scorecard,
     Target,
 )
+from bsc_core.people import seed_names
+from bsc_core.periods import Frequency
 
 
 @dataclass
@@ -94,11 +99,15 @@ class _Applier:
         self.summary.updated.append(label)
 
 
-def apply_scorecard(session: Session, spec: ScorecardSpec, *, actor: str) -> ImportSummary:
+def apply_scorecard(
+    session: Session, spec: ScorecardSpec, *, actor: str, force: bool = False
+) -> ImportSummary:
     """Create or update the scorecard in ``spec`` inside the caller's write session.
 
     Raises :class:`ScorecardFileError` (and the caller's transaction rolls back) when the
-    file conflicts with the store: an unknown parent, or a KPI code used by another scorecard.
+    file conflicts with the store: an unknown parent, a KPI code used by another scorecard,
+    or (unless ``force``) owners and targets changed in Slack since the last import that the
+    file would undo (:mod:`bsc_core.imports.slack_edits`).
     """
     _check_against_store(session, spec)
     summary = ImportSummary(scorecard=spec.slug)
@@ -107,6 +116,9 @@ def apply_scorecard(session: Session, spec: ScorecardSpec, *, actor: str) -> Imp
     if spec.parent:
         parent_id = session.exec(select(Scorecard.id).where(Scorecard.slug == spec.parent)).one()
     card = session.exec(select(Scorecard).where(Scorecard.slug == spec.slug)).first()
+    if card is not None and card.id is not None and not force:
+        refuse_undoing_edits(session, scorecard_id=card.id, spec=spec)
+        refuse_undoing_initiative_updates(session, spec)  # issue 18: initiatives from Slack
     card = applier.sync(
         "scorecard",
         f"scorecard {spec.slug}",
@@ -119,6 +131,10 @@ def apply_scorecard(session: Session, spec: ScorecardSpec, *, actor: str) -> Imp
             "chair": spec.chair,
             "timezone": spec.timezone,
             "root_causes": json.dumps(spec.root_causes),
+            "calendar_days": spec.calendar_days,
+            "calendar_hours": spec.calendar_hours,
+            "holidays": json.dumps(spec.holidays) if spec.holidays else None,
+            "rollup": spec.rollup.value,
         },
     )
     perspectives = _sync_perspectives(applier, card, spec)
@@ -127,6 +143,8 @@ def apply_scorecard(session: Session, spec: ScorecardSpec, *, actor: str) -> Imp
     _sync_kpis(applier, card, spec, objectives)
     _sync_initiatives(applier, spec, objectives)
     _drop_unused_perspectives(applier, card, spec)
+    seed_names(session, spec.people)
+    remember_import(session, scorecard_id=card.id, spec=spec, actor=actor)
     return summary
 
 
@@ -154,8 +172,30 @@ def _check_against_store(session: Session, spec: ScorecardSpec) -> None:
                     f"KPI {keys[key]}: the code is already used by scorecard {slug!r} "
                     "(KPI codes are unique in the workspace, ignoring case)"
                 )
+    errors.extend(_source_errors(session, spec))
     if errors:
         raise ScorecardFileError(errors)
+
+
+def _source_errors(session: Session, spec: ScorecardSpec) -> list[str]:
+    """Computed KPIs checked against every KPI known: the store's and the whole file's."""
+    if not any(kpi.computed_from for kpi in spec.kpis()) and not spec.file_kpis:
+        return []
+    known: dict[str, SourceKpi] = {}
+    for code, frequency, sources in session.exec(
+        select(Kpi.code, Kpi.frequency, Kpi.computed_from).where(col(Kpi.active) == True)  # noqa: E712
+    ).all():
+        found = tuple(s for s in (sources or "").split(",") if s)
+        known[code.upper()] = SourceKpi(code, Frequency(frequency), found)
+    known.update(spec.file_kpis)
+    known.update({kpi.code.upper(): kpi.as_source() for kpi in spec.kpis()})
+    mine = {kpi.code.upper(): kpi.code for kpi in spec.kpis()}
+    return [
+        f"KPI {mine[code]}: {message}"
+        for code, messages in source_errors(known, blame=set(mine)).items()
+        if code in mine
+        for message in messages
+    ]
 
 
 def _sync_perspectives(
@@ -171,7 +211,10 @@ def _sync_perspectives(
     for position, name in enumerate(spec.perspectives, start=1):
         row = existing.get(name) or Perspective(scorecard_id=card.id, name=name, position=position)
         result[name] = applier.sync(
-            "perspective", f"perspective {name}", row, {"position": position}
+            "perspective",
+            f"perspective {name}",
+            row,
+            {"position": position, "weight": spec.perspective_weights.get(name, 1.0)},
         )
     return result
 
@@ -213,6 +256,7 @@ def _sync_objectives(
                 "perspective_id": perspectives[o.perspective].id,
                 "owner": o.owner,
                 "position": position,
+                "weight": o.weight,
             },
         )
     return result
@@ -290,6 +334,10 @@ def _sync_kpis(
                     "default_target": k.default_target,
                     "hours": k.hours,
                     "position": next(positions),
+                    "aggregate": k.aggregate.value if k.aggregate else None,
+                    "weight": k.weight,
+                    "computed_from": ",".join(k.computed_from) or None,
+                    "combine": k.combine,
                 },
             )
             _sync_targets(applier, row, k.targets)

@@ -14,8 +14,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from bsc_core.aggregation import Aggregate, default_aggregate
+from bsc_core.calendar import CalendarError, parse_days, parse_holidays, parse_hours
+from bsc_core.cascade import COMBINE_CHOICES, SourceKpi, source_errors
+from bsc_core.people import check_people
 from bsc_core.periods import Frequency, Period, PeriodError
+from bsc_core.scores import Rollup, WeightError, check_not_all_zero, check_weight
 from bsc_core.status import Direction, Tolerance
+from bsc_core.text import sanitize_text
 
 DEFAULT_PERSPECTIVES = ["Financial", "Customer", "Internal Process", "Learning & Growth"]
 DEFAULT_ROOT_CAUSES = ["People", "Process", "Equipment", "Materials", "Environment", "Measurement"]
@@ -48,6 +54,17 @@ class KpiSpec:
     default_target: float | None
     targets: dict[str, float]
     hours: str | None = None
+    aggregate: Aggregate | None = None  # None: the frequency's default
+    weight: float = 1.0
+    computed_from: list[str] = field(default_factory=list)
+    combine: str | None = None
+
+    @property
+    def effective_aggregate(self) -> Aggregate:
+        return self.aggregate or default_aggregate(self.frequency)
+
+    def as_source(self) -> SourceKpi:
+        return SourceKpi(self.code, self.frequency, tuple(self.computed_from))
 
 
 @dataclass
@@ -67,6 +84,7 @@ class ObjectiveSpec:
     drivers: list[str]
     kpis: list[KpiSpec] = field(default_factory=list)
     initiatives: list[InitiativeSpec] = field(default_factory=list)
+    weight: float = 1.0
 
 
 @dataclass
@@ -81,6 +99,16 @@ class ScorecardSpec:
     perspectives: list[str]
     root_causes: list[str]
     objectives: list[ObjectiveSpec]
+    perspective_weights: dict[str, float] = field(default_factory=dict)
+    calendar_days: str = "mon-fri"
+    calendar_hours: str | None = None
+    holidays: list[str] = field(default_factory=list)
+    rollup: Rollup = Rollup.WEIGHTED
+    #: Slack user ID → name, for charts and minutes before Slack has told us (``people:``).
+    people: dict[str, str] = field(default_factory=dict)
+    #: Every KPI of the file (upper-case code → what cascading checks), so a KPI computed from
+    #: a board in a later document of the same file can be checked against the store too.
+    file_kpis: dict[str, SourceKpi] = field(default_factory=dict)
 
     def kpis(self) -> list[KpiSpec]:
         return [kpi for objective in self.objectives for kpi in objective.kpis]
@@ -106,7 +134,10 @@ class _Checker:
         if not isinstance(value, str | int | float):
             self.error(where, f"`{key}` must be text, not {type(value).__name__}")
             return None
-        return str(value).strip()
+        text = sanitize_text(str(value))  # no bidi overrides or invisible controls in names
+        if not text and required:
+            self.error(where, f"`{key}` holds only invisible characters; write it out")
+        return text or None
 
     def number(self, value: Any, where: str, what: str) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -161,6 +192,7 @@ def parse_scorecard_text(text: str, *, source: str = "") -> list[ScorecardSpec]:
         if spec is not None:
             specs.append(spec)
     errors.extend(_cross_document_errors(specs))
+    errors.extend(_cascade_errors(specs))
     if errors:
         raise ScorecardFileError(errors, source=source)
     return specs
@@ -185,6 +217,24 @@ def _cross_document_errors(specs: list[ScorecardSpec]) -> list[str]:
     return errors
 
 
+def _cascade_errors(specs: list[ScorecardSpec]) -> list[str]:
+    """Longer sources and cycles within the file; unknown codes wait for the store's KPIs."""
+    known = {kpi.code.upper(): kpi.as_source() for spec in specs for kpi in spec.kpis()}
+    for spec in specs:
+        spec.file_kpis = known
+    places = {
+        kpi.code.upper(): f"scorecard {spec.slug}, KPI {kpi.code}"
+        for spec in specs
+        for kpi in spec.kpis()
+    }
+    return [
+        f"{places[code]}: {message}"
+        for code, messages in source_errors(known).items()
+        for message in messages
+        if "is not a KPI code" not in message
+    ]
+
+
 def _read_scorecard(data: dict[str, Any], c: _Checker) -> ScorecardSpec | None:
     where = "scorecard"
     name = c.text(data, "scorecard", where)
@@ -206,7 +256,14 @@ def _read_scorecard(data: dict[str, Any], c: _Checker) -> ScorecardSpec | None:
     if channel is not None and not (channel[:1] in "CG" and channel.isalnum()):
         c.error(where, f"channel must be a Slack channel ID like C0123456789, got {channel!r}")
     chair = c.text(data, "chair", where, required=False)
-    perspectives = _read_name_list(data, "perspectives", DEFAULT_PERSPECTIVES, c)
+    try:
+        people = check_people(data.get("people"))
+    except ValueError as error:
+        c.error(where, str(error))
+        people = {}
+    perspectives, perspective_weights = _read_perspectives(data, c)
+    calendar = _read_calendar(data, c)
+    rollup = _read_choice(data, "rollup", [r.value for r in Rollup], where, c, "weighted")
     root_causes = _read_name_list(data, "root_causes", DEFAULT_ROOT_CAUSES, c)
     objectives_data = data.get("objectives") or []
     if not isinstance(objectives_data, list):
@@ -218,6 +275,7 @@ def _read_scorecard(data: dict[str, Any], c: _Checker) -> ScorecardSpec | None:
         if (o := _read_objective(item, index, perspectives, c)) is not None
     ]
     _check_unique_codes(objectives, c)
+    _check_weights(objectives, c)
     if name is None or slug is None:
         return None
     return ScorecardSpec(
@@ -231,7 +289,111 @@ def _read_scorecard(data: dict[str, Any], c: _Checker) -> ScorecardSpec | None:
         perspectives=perspectives,
         root_causes=root_causes,
         objectives=objectives,
+        perspective_weights=perspective_weights,
+        calendar_days=calendar[0],
+        calendar_hours=calendar[1],
+        holidays=calendar[2],
+        rollup=Rollup(rollup or "weighted"),
+        people=people,
     )
+
+
+def _read_perspectives(data: dict[str, Any], c: _Checker) -> tuple[list[str], dict[str, float]]:
+    """``perspectives: [{name: Financial, weight: 2}, Customer, …]``: names and weights."""
+    value = data.get("perspectives")
+    if value is None:
+        return list(DEFAULT_PERSPECTIVES), {}
+    form = (
+        "`perspectives` must be a list of names or {name: NAME, weight: N}, "
+        "e.g. [{name: Financial, weight: 2}, Customer]"
+    )
+    if not isinstance(value, list) or not value:
+        c.error("scorecard", form)
+        return list(DEFAULT_PERSPECTIVES), {}
+    names: list[str] = []
+    weights: dict[str, float] = {}
+    for index, item in enumerate(value, start=1):
+        where = f"scorecard, perspective #{index}"
+        if isinstance(item, str) and sanitize_text(item):
+            names.append(sanitize_text(item))
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            c.error(where, form)
+            continue
+        unknown = sorted(set(item) - {"name", "weight"})
+        if unknown:
+            c.error(where, f"unknown key(s) {', '.join(map(str, unknown))}; {form}")
+        name = sanitize_text(item["name"])
+        names.append(name)
+        if "weight" in item:
+            weight = _weight(item["weight"], f"scorecard, perspective {name}", c)
+            if weight is not None:
+                weights[name] = weight
+    if not names:
+        return list(DEFAULT_PERSPECTIVES), {}
+    if len({n.lower() for n in names}) != len(names):
+        c.error("scorecard", "`perspectives` names one entry twice")
+    try:
+        check_not_all_zero([weights.get(n, 1.0) for n in names])
+    except WeightError as exc:
+        c.error("scorecard, perspectives", str(exc))
+    return names, weights
+
+
+def _read_calendar(data: dict[str, Any], c: _Checker) -> tuple[str, str | None, list[str]]:
+    """The scorecard's working calendar as canonical texts: days, hours, holiday dates."""
+    from bsc_core.calendar import days_text
+
+    where = "scorecard, calendar"
+    value = data.get("calendar")
+    if value is None:
+        return "mon-fri", None, []
+    if not isinstance(value, dict):
+        c.error(where, 'must be a mapping, e.g. {days: mon-fri, hours: "08:00-17:00"}')
+        return "mon-fri", None, []
+    unknown = sorted(set(map(str, value)) - {"days", "hours", "holidays"})
+    if unknown:
+        c.error(where, f"unknown key(s) {', '.join(unknown)}; the keys are days, hours, holidays")
+    days, hours, holidays = "mon-fri", None, []
+    try:
+        days = days_text(parse_days(value.get("days")))
+    except CalendarError as exc:
+        c.error(where, str(exc))
+    if value.get("hours") is not None:
+        try:
+            parse_hours(value["hours"])
+            hours = str(value["hours"]).replace(" ", "")
+        except CalendarError as exc:
+            c.error(where, str(exc))
+    try:
+        holidays = [d.isoformat() for d in parse_holidays(value.get("holidays"))]
+    except CalendarError as exc:
+        c.error(where, str(exc))
+    return days, hours, holidays
+
+
+def _weight(value: Any, where: str, c: _Checker) -> float | None:
+    try:
+        return float(check_weight(value))
+    except WeightError as exc:
+        c.error(where, str(exc))
+        return None
+
+
+def _check_weights(objectives: list[ObjectiveSpec], c: _Checker) -> None:
+    """Within one parent, the weights cannot all be zero."""
+    by_perspective: dict[str, list[float]] = {}
+    for objective in objectives:
+        by_perspective.setdefault(objective.perspective, []).append(objective.weight)
+        try:
+            check_not_all_zero([k.weight for k in objective.kpis])
+        except WeightError as exc:
+            c.error(f"objective {objective.code}, KPIs", str(exc))
+    for perspective, weights in by_perspective.items():
+        try:
+            check_not_all_zero(weights)
+        except WeightError as exc:
+            c.error(f"perspective {perspective}, objectives", str(exc))
 
 
 def _read_name_list(data: dict[str, Any], key: str, default: list[str], c: _Checker) -> list[str]:
@@ -241,7 +403,9 @@ def _read_name_list(data: dict[str, Any], key: str, default: list[str], c: _Chec
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         c.error("scorecard", f"`{key}` must be a list of names, e.g. [{', '.join(default[:2])}]")
         return list(default)
-    names = [v.strip() for v in value]
+    names = [sanitize_text(v) for v in value]
+    if not all(names):
+        c.error("scorecard", f"`{key}` has an empty name")
     if len({n.lower() for n in names}) != len(names):
         c.error("scorecard", f"`{key}` names one entry twice")
     return names
@@ -278,9 +442,14 @@ def _read_objective(
         for n, item in enumerate(data.get("initiatives") or [], start=1)
         if (i := _read_initiative(item, f"{where}, initiative #{n}", c)) is not None
     ]
+    weight = 1.0
+    if "weight" in data:
+        found = _weight(data["weight"], where, c)
+        weight = 1.0 if found is None else found
     if code is None or name is None or perspective is None:
         return None
     return ObjectiveSpec(
+        weight=weight,
         code=code,
         name=name,
         perspective=perspective,
@@ -333,8 +502,20 @@ def _read_kpi(data: Any, where: str, c: _Checker) -> KpiSpec | None:
         if value is not None:
             targets[str(period)] = value
     hours = c.text(data, "hours", where, required=False)
-    if hours is not None and not _valid_hours(hours):
-        c.error(where, f"hours must look like 07:00-15:30, got {hours!r}")
+    if hours is not None:
+        try:
+            parse_hours(hours)
+        except CalendarError as exc:
+            c.error(where, str(exc))
+    aggregate = None
+    if data.get("aggregate") is not None:
+        chosen = _read_choice(data, "aggregate", [a.value for a in Aggregate], where, c, None)
+        aggregate = Aggregate(chosen) if chosen else None
+    weight = 1.0
+    if "weight" in data:
+        found = _weight(data["weight"], where, c)
+        weight = 1.0 if found is None else found
+    computed_from, combine = _read_sources(data, where, c)
     if None in (code, name, owner, frequency, direction, kind):
         return None
     return KpiSpec(
@@ -349,16 +530,36 @@ def _read_kpi(data: Any, where: str, c: _Checker) -> KpiSpec | None:
         default_target=default_target,
         targets=targets,
         hours=hours,
+        aggregate=aggregate,
+        weight=weight,
+        computed_from=computed_from,
+        combine=combine,
     )
 
 
-def _valid_hours(text: str) -> bool:
-    try:
-        start, end = text.split("-")
-        (h1, m1), (h2, m2) = (map(int, part.split(":")) for part in (start, end))
-    except ValueError:
-        return False
-    return 0 <= h1 < 24 and 0 <= h2 <= 24 and 0 <= m1 < 60 and 0 <= m2 < 60 and (h1, m1) < (h2, m2)
+def _read_sources(data: dict[str, Any], where: str, c: _Checker) -> tuple[list[str], str | None]:
+    """``from: [P1OTD, P2OTD]`` and ``combine:``; a combine without sources is a mistake."""
+    raw = data.get("from")
+    sources: list[str] = []
+    if raw is not None:
+        if isinstance(raw, str):
+            raw = [raw]
+        if (
+            not isinstance(raw, list)
+            or not raw
+            or not all(isinstance(s, str) and s.strip() for s in raw)
+        ):
+            c.error(where, "`from` must be a list of KPI codes, e.g. [P1OTD, P2OTD]")
+        else:
+            sources = [s.strip() for s in raw]
+            if len({s.upper() for s in sources}) != len(sources):
+                c.error(where, "`from` names one source twice")
+    combine = None
+    if data.get("combine") is not None:
+        combine = _read_choice(data, "combine", list(COMBINE_CHOICES), where, c, None)
+        if not sources and raw is None:
+            c.error(where, "`combine` needs `from`: the KPIs this one is computed from")
+    return sources, combine
 
 
 def _read_choice(

@@ -88,7 +88,7 @@ def test_hourly_actuals_roll_up_into_the_days_total_against_its_plan(line) -> No
         f"UP1,2026-10-30T{h:02d},{v}\n"
         for h, v in zip(range(7, 15), [100, 90, 80, 100, 100, 100, 100, 50], strict=True)
     )
-    _log(line, rows + "UP1,2026-10-30T20,999\n")  # an hour outside the shift does not count
+    _log(line, rows)
     with line.read() as session:
         history = load_history(session, [up1])
     day = daily_status(up1, history, date(2026, 10, 30))
@@ -109,3 +109,56 @@ def test_pace_is_the_cumulative_actual_against_the_cumulative_plan(line) -> None
         (9, Status.AMBER),
     ]
     assert (rows[-1].cumulative_actual, rows[-1].cumulative_plan) == (290, 300)
+
+
+def test_an_hour_logged_outside_the_shift_counts_in_the_day_but_has_no_plan(line) -> None:  # type: ignore[no-untyped-def]
+    up1 = _up1(line)
+    _log(line, "UP1,2026-10-30T07,100\nUP1,2026-10-30T20,50\n")
+    with line.read() as session:
+        history = load_history(session, [up1])
+    day = daily_status(up1, history, date(2026, 10, 30))
+    assert (day.actual, day.target) == (150, 800)
+
+
+def _pace(store, now: datetime) -> str:  # type: ignore[no-untyped-def]
+    from commands.kpi_charts import pace_reply
+    from commands.kpi_parser import Pace
+    from commands.reply import Caller
+    from tests.factories import OWNER
+
+    return pace_reply(Pace("UP1"), store=store, caller=Caller(OWNER), now=now).text
+
+
+def test_pace_on_a_sunday_says_there_is_no_plan_and_shows_fridays(line) -> None:  # type: ignore[no-untyped-def]
+    _log(line, "UP1,2026-11-27T07,110\nUP1,2026-11-27T08,85\n")
+    text = _pace(line, datetime(2026, 11, 29, 11, 0))
+    assert text.startswith("There is no plan today: it is not a working day.")
+    assert "on the last working day, Friday 27 November: 195 against a plan of 800" in text
+    assert "missing" not in text.split("\n")[1]  # Friday's hours are over: 07:00 is shown
+
+
+def test_pace_on_a_working_day_is_todays(line) -> None:  # type: ignore[no-untyped-def]
+    _log(line, "UP1,2026-11-23T07,110\n")
+    text = _pace(line, datetime(2026, 11, 23, 8, 30))
+    assert "today: 110 against a plan of 100" in text
+
+
+def test_the_huddle_shows_the_previous_working_day_of_the_lines_calendar(store) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from bsc_core.models import Scorecard
+    from bsc_core.reports.huddle import build_huddle
+
+    import_docs(
+        store,
+        scorecard(
+            kpi("UP1", frequency="hourly", target=100, hours="07:00-09:00"),
+            calendar={"days": "mon-fri", "holidays": ["2026-11-27"]},  # Friday off
+        ),
+    )
+    _log(store, "UP1,2026-11-26T07,90\nUP1,2026-11-26T08,100\n")
+    with store.read() as session:
+        card_id = session.exec(select(Scorecard.id)).one()
+        data = build_huddle(session, scorecard_id=card_id, day=date(2026, 11, 30))
+    [total] = data.hourly
+    assert (total.day, total.actual, total.plan) == (date(2026, 11, 26), 190, 200)

@@ -174,12 +174,22 @@ def test_quiet_hours_follow_the_owners_own_time_zone(
 def test_weekends_are_quiet_but_the_operator_round_still_sends(
     store: Store, slack: WebClient, fake_slack: FakeSlack
 ) -> None:
-    team(store)
+    team(store, calendar={"days": "every-day"})  # the scorecard works; its people rest
     saturday = at(28)
     report = run_nag_round(slack, store, now=saturday, scheduled=True)
     assert report.sent == {} and {s.reason for s in report.skipped} == {"weekend"}
     operator = run_nag_round(slack, store, now=saturday, scheduled=False)
     assert set(operator.sent) == {OWNER, OTHER}
+
+
+def test_no_round_nags_about_a_scorecard_on_its_day_off(
+    store: Store, slack: WebClient, fake_slack: FakeSlack
+) -> None:
+    team(store)  # Monday to Friday by default
+    for scheduled in (True, False):
+        report = run_nag_round(slack, store, now=at(28), scheduled=scheduled)
+        assert report.sent == {} and report.skipped == []
+    assert fake_slack.posted_messages(OWNER) == []
 
 
 def test_an_overdue_countermeasure_is_named_in_its_owners_dm(
@@ -212,3 +222,28 @@ def test_one_scorecard_only_and_an_unknown_slug_names_the_known_ones(
     assert run_nag_round(slack, store, now=MONDAY, scheduled=False, scorecard_slug="team").sent
     with pytest.raises(UnknownScorecard, match="known: team"):
         run_nag_round(slack, store, now=MONDAY, scheduled=False, scorecard_slug="nope")
+
+
+def test_a_scheduled_round_skips_a_holiday_of_the_scorecard(
+    store: Store, slack: WebClient, fake_slack: FakeSlack
+) -> None:
+    team(store, calendar={"days": "mon-fri", "holidays": ["2026-11-23"]})
+    report = run_nag_round(slack, store, now=MONDAY, scheduled=True)
+    assert report.sent == {} and report.skipped == []
+    tuesday = run_nag_round(slack, store, now=MONDAY + timedelta(days=1), scheduled=True)
+    assert set(tuesday.sent) == {OWNER, OTHER}
+
+
+def test_a_computed_kpi_is_never_nagged_as_missing(store: Store) -> None:
+    from tests.factories import import_docs, kpi, scorecard
+
+    import_docs(
+        store,
+        scorecard(
+            kpi("SRC"),
+            kpi("SUM", **{"from": ["SRC"]}, objective="F2"),
+        ),
+    )
+    with store.read() as session:
+        items = owed(session, now=MONDAY)
+    assert [i.label for i in items] == ["SRC 2026-10 missing"]

@@ -45,6 +45,8 @@ def build(store: Store, *, name: str = "Team", kpi_name: str | None = None) -> i
         kpi("D_NEW", **daily),
     )
     docs["scorecard"] = name
+    # The daily KPIs report a Sunday: this team works every day (the default is mon-fri).
+    docs["calendar"] = {"days": "every-day"}
     docs["root_causes"] = ["People", "Process", "<!channel> ping"]
     docs["objectives"][0]["initiatives"] = [
         {

@@ -5,8 +5,9 @@ from __future__ import annotations
 from bsc_core.db import Store
 from bsc_core.periods import Period
 from bsc_core.reports.charts import MAX_IMAGES, bowling_data, review_charts, trend_charts
-from bsc_core.reports.render import render_review_blocks, render_review_markdown
+from bsc_core.reports.render import render_review_markdown
 from bsc_core.reports.review import ReviewData, build_review, last_ended_month
+from commands.report_blocks import review_blocks
 from tests.bsc_core.reports import scenario
 
 OCTOBER = Period.parse("2026-10")
@@ -31,7 +32,7 @@ def test_agenda_walks_perspectives_in_order_red_first(store: Store) -> None:
     assert {r.kpi.code for r in financial.ambers} == {"UP_A", "DN_A"}
     assert {r.kpi.code for r in financial.others} == {"UP_G", "DN_G"}
     customer = data.perspectives[1]
-    # Daily KPIs show the month's last day, 31 October, which has no actual.
+    # Daily KPIs show October's days added up; none of them has an actual.
     assert customer.other_counts["missing"] == 5
     assert data.key == "review:team:2026-10"
 
@@ -44,13 +45,31 @@ def test_actions_since_the_last_review_and_root_causes(store: Store) -> None:
     assert dict(data.root_causes) == {"Process": 1, "People": 1, "<!channel> ping": 1}
     assert [i.status for i in data.initiatives] == ["at_risk"]
     assert ("C1", "F2") in data.links
-    statuses = {o.code: o.status for o in data.objectives}
-    assert statuses["F1"] == "red" and statuses["C1"] == "missing"
+    statuses = {o.code: (o.score, o.status) for o in data.objectives}
+    # Weighted roll-up: UP_G 100, UP_A 50, UP_R 0; C1's KPIs have no points at all.
+    assert statuses["F1"] == (50.0, "amber") and statuses["C1"] == (None, None)
+
+
+def test_a_worst_rollup_colours_objectives_by_their_worst_kpi(store: Store) -> None:
+    from sqlmodel import select
+
+    from bsc_core.models import Scorecard
+
+    card_id = scenario.build(store)
+    with store.write() as session:
+        card = session.exec(select(Scorecard).where(Scorecard.id == card_id)).one()
+        card.rollup = "worst"
+        session.add(card)
+    with store.read() as session:
+        data = build_review(session, scorecard_id=card_id, month=OCTOBER)
+    statuses = {o.code: (o.score, o.status) for o in data.objectives}
+    assert statuses["F1"] == (50.0, "red") and statuses["C1"][1] == "missing"
+    assert data.perspectives[0].status == "red"
 
 
 def test_review_message_and_markdown(store: Store) -> None:
     data = _review(store)
-    blocks = render_review_blocks(data)
+    blocks = review_blocks(data)
     text = "\n".join(b["text"]["text"] for b in blocks if b["type"] == "section")
     assert blocks[0]["text"]["text"] == "Monthly review · Team · October 2026"
     assert text.index("*1. Financial*") < text.index("*2. Customer*")
@@ -70,7 +89,10 @@ def test_review_charts_are_at_most_ten_with_alt_text(store: Store) -> None:
     assert bowling.months[0] == "2026-01" and bowling.months[-1] == "2026-10"
     assert [r.perspective for r in bowling.rows][:7] == ["Financial"] * 7
     streak = next(r for r in bowling.rows if r.code == "STREAK")
-    assert [c.status for c in streak.cells][-4:] == ["green", "red", "red", "red"]
+    assert [c.status for c in streak.cells][-5:-1] == ["green", "red", "red", "red"]
+    ytd = streak.cells[-1]  # July to October averaged: 83.75 against 100
+    assert (ytd.month, ytd.actual, ytd.target, ytd.status) == ("YTD", 83.75, 100, "red")
+    assert ytd.variance_pct == -16.25
     trends = trend_charts(data)
     assert len(trends) == 1  # 3 reds + 2 ambers > 3: one grid of small multiples
     charts = review_charts(None, data)
@@ -121,13 +143,11 @@ def test_the_review_lists_the_months_ideas_with_their_status(store: Store) -> No
     with store.read() as session:
         data = build_review(session, scorecard_id=card_id, month=OCTOBER)
     assert [i.text for i in data.ideas] == ["Shorter <b>stand-ups</b>"]
-    text = "\n".join(
-        b["text"]["text"] for b in render_review_blocks(data) if b.get("type") == "section"
-    )
+    text = "\n".join(b["text"]["text"] for b in review_blocks(data) if b.get("type") == "section")
     assert "Improvement ideas" in text and "👍 accepted" in text and "&lt;b&gt;stand-ups" in text
 
 
-def test_an_hourly_kpi_is_rolled_up_into_daily_totals_in_the_review(store: Store) -> None:
+def test_an_hourly_kpi_is_the_sum_of_the_months_hours_in_the_review(store: Store) -> None:
     import io
 
     from bsc_core.imports.actuals_csv import read_actuals, write_actuals
@@ -154,6 +174,20 @@ def test_an_hourly_kpi_is_rolled_up_into_daily_totals_in_the_review(store: Store
     with store.read() as session:
         data = build_review(session, scorecard_id=card_id, month=OCTOBER)
     row = data.rows[0]
-    assert (str(row.period), row.actual, row.target, row.status) == ("2026-10-30", 160, 200, "red")
+    # 22 working days in October, two working hours each, 100 an hour: a plan of 4,400.
+    assert (str(row.period), row.actual, row.target, row.status) == ("2026-10", 160, 4400, "red")
+    assert row.coverage_text == "2/44 hours"
     cells = {c.month: (c.actual, c.status) for c in bowling_data(data).rows[0].cells}
-    assert cells["2026-09"] == (200, "green") and cells["2026-10"] == (160, "red")
+    assert cells["2026-09"] == (200, "red") and cells["2026-10"] == (160, "red")
+
+
+def test_the_bowling_chart_has_a_ytd_column_and_variance_in_each_cell(store: Store) -> None:
+    from bsc_core.charts import bowling_chart
+
+    data = _review(store)
+    chart = bowling_chart(bowling_data(data))
+    texts = {t.get_gid(): t.get_text() for t in chart.figure.axes[0].texts if t.get_gid()}
+    assert texts["month:YTD"] == "YTD"
+    assert texts["variance:STREAK:2026-10"] == "-30%"  # 70 against 100
+    assert texts["variance:STREAK:YTD"] == "-16%"
+    assert texts["actual:STREAK:YTD"] == "83.8"
