@@ -13,9 +13,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bsc_core.board import KpiRef, load_history, status_of
+from bsc_core.board import History, KpiRef, KpiStatus, load_history, status_of
 from bsc_core.charts.data import ActionItem, ParetoData, QuadData, TrendPoint, TrendSeries
 from bsc_core.models import Countermeasure
+from bsc_core.people import resolver
 from bsc_core.periods import Period
 
 TREND_PERIODS = 12
@@ -28,18 +29,28 @@ def build_quad(
     kpi: KpiRef,
     period: Period | None = None,
     today: date,
-    name_of: Callable[[str], str] = lambda user: user,
+    name_of: Callable[[str], str] | None = None,
+    current: KpiStatus | None = None,
+    history: History | None = None,
+    trend: TrendSeries | None = None,
 ) -> QuadData:
     """The four panels' data for ``kpi`` at ``period`` (default: its reporting period).
 
     Args:
-        name_of: turns a Slack user ID into the name shown in the action plan (the bot
-            resolves display names; offline previews keep the IDs).
+        name_of: turns a Slack user ID into the name shown in the action plan; by default
+            the names cached in the store (from Slack profiles or the scorecard file's
+            ``people:``), the ID itself for someone unknown.
+        current, history, trend: the KPI's row, the history and the trend of a report that
+            shows the chart (the review), so the chart's figures are the message's figures.
     """
-    history = load_history(session, [kpi])
-    current = status_of(kpi, history, today) if period is None else history.with_streak(kpi, period)
-    series = history.series(kpi, current.period, TREND_PERIODS)
-    trend = TrendSeries(
+    name_of = name_of or resolver(session)
+    history = history or load_history(session, [kpi])
+    if current is None:
+        current = (
+            status_of(kpi, history, today) if period is None else history.with_streak(kpi, period)
+        )
+    series = history.series(kpi, period or current.period, TREND_PERIODS)
+    trend = trend or TrendSeries(
         code=kpi.code,
         name=kpi.name,
         unit=kpi.unit,

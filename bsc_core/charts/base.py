@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Patch, Rectangle
 from matplotlib.text import Text
 
+from .formatting import ELLIPSIS
 from .palette import HATCH_COLOUR, STATUS_STYLE, TEXT_COLOUR, StatusStyle, status_style
 
 #: Fixed so the pixel size (and the bytes) never depend on a caller's rcParams.
@@ -114,7 +118,7 @@ def marker_edge(status: str) -> str:
     return "#444444" if not style.marker_filled else TEXT_COLOUR
 
 
-def style_axes(ax: Axes, *, grid_axis: str = "y") -> None:
+def style_axes(ax: Axes, *, grid_axis: Literal["both", "x", "y"] = "y") -> None:
     """Quiet axes: no top/right spines, a light grid, readable tick labels."""
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -125,10 +129,17 @@ def style_axes(ax: Axes, *, grid_axis: str = "y") -> None:
     ax.set_axisbelow(True)
 
 
+def axes_inches(ax: Axes) -> tuple[float, float]:
+    """Width and height of ``ax`` in inches (layouts are measured, not guessed)."""
+    figure = ax.figure
+    assert isinstance(figure, Figure)
+    box = ax.get_position()
+    return box.width * figure.get_figwidth(), box.height * figure.get_figheight()
+
+
 def text_width(ax: Axes, text: Text) -> float:
     """Width of a drawn text in the data units of an inch-based Axes (x increasing right)."""
-    renderer = ax.figure.canvas.get_renderer()
-    extent = text.get_window_extent(renderer=renderer)
+    extent = text.get_window_extent()
     return extent.width / ax.figure.dpi
 
 
@@ -146,7 +157,7 @@ def swatch_legend(
     measured, not guessed, so long labels never run into each other. Returns the end x.
     """
     for style, dashed in entries:
-        common = {
+        common: dict[str, Any] = {
             "facecolor": style.colour,
             "edgecolor": "#777777" if dashed else "#444444",
             "linewidth": 0.8,
@@ -178,3 +189,61 @@ def swatch_legend(
         )
         x += 0.42 + text_width(ax, label) + 0.3
     return x
+
+
+@lru_cache(maxsize=1)
+def _measuring_canvas() -> FigureCanvasAgg:
+    """A private canvas at the charts' dpi, only for measuring text before a figure exists."""
+    return FigureCanvasAgg(Figure(dpi=DPI))
+
+
+@lru_cache(maxsize=4096)
+def text_inches(text: str, size: float, weight: str = "normal") -> float:
+    """Width in inches of ``text`` (its widest line) in the charts' font at ``size`` points.
+
+    Layouts size columns and cells from this instead of guessing characters per inch, so a
+    long owner name or a negative number gets the room it needs.
+    """
+    renderer = _measuring_canvas().get_renderer()
+    prop = FontProperties(size=size, weight=weight)
+    widest = 0.0
+    for line in text.split("\n"):
+        width, _height, _descent = renderer.get_text_width_height_descent(line, prop, ismath=False)
+        widest = max(widest, width)
+    return widest / DPI
+
+
+def _shorten(line: str, width: float, size: float, weight: str) -> str:
+    """Cut ``line`` with an ellipsis until it fits ``width`` inches."""
+    if text_inches(line, size, weight) <= width:
+        return line
+    while line and text_inches(line + ELLIPSIS, size, weight) > width:
+        line = line[:-1].rstrip()
+    return line + ELLIPSIS
+
+
+def fit_lines(
+    text: str, width: float, *, size: float, weight: str = "normal", max_lines: int = 2
+) -> str:
+    """Wrap ``text`` on words to ``width`` inches, at most ``max_lines`` lines, the last cut.
+
+    Measured, not counted: "WWW" and "iii" differ threefold in width. A word longer than a
+    line is cut rather than allowed to run into the next column.
+    """
+    words = " ".join(text.split()).split(" ")
+    lines: list[str] = []
+    current = ""
+    for index, word in enumerate(words):
+        candidate = f"{current} {word}" if current else word
+        if text_inches(candidate, size, weight) <= width:
+            current = candidate
+            continue
+        if len(lines) == max_lines - 1:
+            # The last line allowed: it takes the rest, cut with an ellipsis below.
+            current = " ".join(([current] if current else []) + words[index:])
+            break
+        if current:
+            lines.append(current)
+        current = word
+    lines.append(current)
+    return "\n".join(_shorten(line, width, size, weight) for line in lines)

@@ -12,6 +12,8 @@ hatched as well.
 
 from __future__ import annotations
 
+from typing import Any
+
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
@@ -21,8 +23,10 @@ from .base import (
     TEXT_SIZE,
     TITLE_SIZE,
     Chart,
+    fit_lines,
     new_figure,
     swatch_legend,
+    text_inches,
 )
 from .data import BowlingCell, BowlingData, BowlingRow
 from .formatting import (
@@ -32,6 +36,7 @@ from .formatting import (
     month_name,
     month_range,
     parse_month,
+    period_ticks,
     plural,
     slugify,
     truncate,
@@ -46,14 +51,40 @@ _BAND_H = 0.34
 _ROW_H = 0.6
 _LEGEND_H = 0.55
 _GAP = 0.025
+#: Room for the status letter and the space after it, left of the target.
+_LETTER_W = 0.2
 _BLANK_EDGE = "#D9D9D9"
 #: Statuses that mean the month has been reported on (a "missing" cell is due but empty).
 _REPORTED = ("green", "amber", "red", "no_target")
+YTD = "YTD"
 
 
-def _cell_width(n_months: int) -> float:
-    """Wide enough for '$12.3M' next to a letter, narrow enough that 12 months fit ~10 in."""
-    return min(0.9, max(0.66, 7.9 / max(n_months, 1)))
+def _cell_width(n_months: int, rows: list[BowlingRow] | None = None) -> float:
+    """Narrow enough that 12 months fit ~10 in, wide enough for the widest number shown.
+
+    A cell's top line holds the letter and the target, its bottom line the bold actual;
+    both are measured, so "-105k" gets the room "62" does not need.
+    """
+    width = min(0.9, max(0.66, 7.9 / max(n_months, 1)))
+    for row in rows or []:
+        for cell in row.cells:
+            top = _LETTER_W + text_inches(compact_number(cell.target), SMALL_SIZE)
+            bottom = text_inches(compact_number(cell.actual), TEXT_SIZE, "bold")
+            if cell.variance_pct is not None:
+                bottom += 0.08 + text_inches(variance_text(cell.variance_pct), SMALL_SIZE)
+            width = max(width, top + 0.1, bottom + 0.14)
+    return width
+
+
+def variance_text(pct: float) -> str:
+    """A cell's variance %, signed as everywhere: '+3%', '-16%'."""
+    return f"{pct:+.0f}%"
+
+
+def columns_of(data: BowlingData) -> list[str]:
+    """The months, then the YTD column when the rows carry one."""
+    ytd = any(cell.month == YTD for row in data.rows for cell in row.cells)
+    return list(data.months) + ([YTD] if ytd else [])
 
 
 def group_rows(rows: list[BowlingRow]) -> list[tuple[str, list[BowlingRow]]]:
@@ -76,14 +107,15 @@ def latest_reported_month(data: BowlingData) -> str | None:
     return None
 
 
+def _spans_years(months: list[str]) -> bool:
+    return len({p[0] for p in map(parse_month, months) if p}) > 1
+
+
 def _month_header(months: list[str], index: int) -> str:
-    """'Mar', or 'Jan 27' where the chart crosses into a new year."""
-    label = month_abbr(months[index])
-    years = {p[0] for p in map(parse_month, months) if p}
-    parsed = parse_month(months[index])
-    if len(years) > 1 and parsed and (index == 0 or parsed[1] == 1):
-        label += f" {parsed[0] % 100:02d}"
-    return label
+    """'Mar', or 'Dec' over '2025' where the chart crosses a year end ('Dec 25' reads as a day)."""
+    if not _spans_years(months):
+        return month_abbr(months[index])
+    return period_ticks(months)[index]
 
 
 def _draw_cell(ax: Axes, x: float, y: float, w: float, row: BowlingRow, cell: BowlingCell) -> None:
@@ -112,10 +144,10 @@ def _draw_cell(ax: Axes, x: float, y: float, w: float, row: BowlingRow, cell: Bo
     box = None
     if style.hatch:
         box = {"boxstyle": "square,pad=0.06", "facecolor": style.colour, "edgecolor": "none"}
-    common = {"color": style.text_colour, "va": "center", "bbox": box}
+    common: dict[str, Any] = {"color": style.text_colour, "va": "center", "bbox": box}
     letter = ax.text(
-        x + 0.06,
-        y + _ROW_H / 2,
+        x + 0.07,
+        y + 0.2,
         style.letter,
         fontsize=TEXT_SIZE,
         fontweight="bold",
@@ -123,21 +155,37 @@ def _draw_cell(ax: Axes, x: float, y: float, w: float, row: BowlingRow, cell: Bo
         **common,
     )
     letter.set_gid(f"letter:{row.code}:{cell.month}")
-    centre = x + 0.2 + (w - 0.2 - _GAP) / 2
+    centre = x + w / 2
     target = ax.text(
-        centre, y + 0.2, compact_number(cell.target), fontsize=SMALL_SIZE, ha="center", **common
+        x + w - 0.08,
+        y + 0.2,
+        compact_number(cell.target),
+        fontsize=SMALL_SIZE,
+        ha="right",
+        **common,
     )
     target.set_gid(f"target:{row.code}:{cell.month}")
+    with_variance = cell.variance_pct is not None
     actual = ax.text(
-        centre,
+        x + 0.07 if with_variance else centre,
         y + 0.42,
         compact_number(cell.actual),
         fontsize=TEXT_SIZE,
         fontweight="bold",
-        ha="center",
+        ha="left" if with_variance else "center",
         **common,
     )
     actual.set_gid(f"actual:{row.code}:{cell.month}")
+    if cell.variance_pct is not None:
+        variance = ax.text(
+            x + w - 0.08,
+            y + 0.42,
+            variance_text(cell.variance_pct),
+            fontsize=SMALL_SIZE,
+            ha="right",
+            **common,
+        )
+        variance.set_gid(f"variance:{row.code}:{cell.month}")
 
 
 def _alt_text(data: BowlingData, latest: str | None) -> str:
@@ -149,17 +197,29 @@ def _alt_text(data: BowlingData, latest: str | None) -> str:
     end = data.months.index(latest)
     span = month_range(data.months[: end + 1])
     by_status: dict[str, list[str]] = {}
-    for row in data.rows:
-        for cell in row.cells:
-            if cell.month == latest:
-                by_status.setdefault(cell.status, []).append(row.code)
+    if data.statuses:
+        for row in data.rows:
+            if row.code in data.statuses:
+                by_status.setdefault(data.statuses[row.code], []).append(row.code)
+        when = data.statuses_label or f"in {month_name(latest)}"
+    else:
+        for row in data.rows:
+            for cell in row.cells:
+                if cell.month == latest:
+                    by_status.setdefault(cell.status, []).append(row.code)
+        when = f"in {month_name(latest)}"
     reds = by_status.get("red", [])
     text = f"Bowling chart of {data.title}, {span}: {kpis}, "
-    text += f"{len(reds)} red in {month_name(latest)}"
+    text += f"{len(reds)} red {when}"
     text += f" ({join_codes(reds)})" if reds else ""
     others = [
         f"{len(by_status[s])} {label}"
-        for s, label in (("amber", "amber"), ("green", "green"), ("missing", "missing"))
+        for s, label in (
+            ("amber", "amber"),
+            ("green", "green"),
+            ("missing", "missing"),
+            ("no_target", "no target"),
+        )
         if by_status.get(s)
     ]
     if others:
@@ -170,11 +230,13 @@ def _alt_text(data: BowlingData, latest: str | None) -> str:
 def bowling_chart(data: BowlingData) -> Chart:
     """Draw the bowling chart: KPIs grouped under perspective bands, months as columns."""
     months = list(data.months)
+    columns = columns_of(data)
     groups = group_rows(data.rows)
-    cell_w = _cell_width(len(months))
-    width = 2 * _MARGIN + _LABEL_W + cell_w * len(months)
+    cell_w = _cell_width(len(columns), data.rows)
+    width = 2 * _MARGIN + _LABEL_W + cell_w * len(columns)
+    header_h = _HEADER_H + (0.2 if _spans_years(months) else 0.0)
     body = len(groups) * _BAND_H + len(data.rows) * _ROW_H
-    height = _TITLE_H + _HEADER_H + body + _LEGEND_H + 0.1
+    height = _TITLE_H + header_h + body + _LEGEND_H + 0.1
     if not data.rows:
         height += 0.6
 
@@ -186,12 +248,21 @@ def bowling_chart(data: BowlingData) -> Chart:
     ax.set_axis_off()
 
     latest = latest_reported_month(data)
-    title = truncate(f"{data.title} \u00b7 {month_range(months)}" if months else data.title, 50)
-    ax.text(_MARGIN, _TITLE_H / 2, title, fontsize=TITLE_SIZE, fontweight="bold", va="center")
+    title = truncate(f"{data.title} \u00b7 {month_range(months)}" if months else data.title, 100)
+    note = "Each cell: status, target, actual (bold), variance %"
+    room = width - 2 * _MARGIN - text_inches(note, SMALL_SIZE) - 0.3
+    ax.text(
+        _MARGIN,
+        _TITLE_H / 2,
+        fit_lines(title, room, size=TITLE_SIZE, weight="bold", max_lines=1),
+        fontsize=TITLE_SIZE,
+        fontweight="bold",
+        va="center",
+    )
     ax.text(
         width - _MARGIN,
         _TITLE_H / 2,
-        "Each cell: status, target, actual (bold)",
+        note,
         fontsize=SMALL_SIZE,
         ha="right",
         va="center",
@@ -202,18 +273,18 @@ def bowling_chart(data: BowlingData) -> Chart:
     y = _TITLE_H
     ax.text(
         _MARGIN,
-        y + _HEADER_H / 2,
+        y + header_h / 2,
         "KPI",
         fontsize=LABEL_SIZE,
         fontweight="bold",
         va="center",
         color=MUTED_TEXT,
     )
-    for i, month in enumerate(months):
+    for i, month in enumerate(columns):
         header = ax.text(
             x0 + (i + 0.5) * cell_w,
-            y + _HEADER_H / 2,
-            _month_header(months, i),
+            y + header_h / 2,
+            _month_header(months, i) if month != YTD else YTD,
             fontsize=LABEL_SIZE,
             fontweight="bold",
             ha="center",
@@ -224,11 +295,11 @@ def bowling_chart(data: BowlingData) -> Chart:
         if month == latest:
             ax.plot(
                 [x0 + i * cell_w + 0.08, x0 + (i + 1) * cell_w - 0.08],
-                [y + _HEADER_H - 0.04] * 2,
+                [y + header_h - 0.04] * 2,
                 color="#000000",
                 linewidth=2.5,
             )
-    y += _HEADER_H
+    y += header_h
 
     if not data.rows:
         ax.text(
@@ -243,7 +314,7 @@ def bowling_chart(data: BowlingData) -> Chart:
         y += 0.6
 
     statuses_seen: set[str] = set()
-    month_index = {m: i for i, m in enumerate(months)}
+    month_index = {m: i for i, m in enumerate(columns)}
     for g, (perspective, rows) in enumerate(groups):
         band = Rectangle(
             (_MARGIN, y), width - 2 * _MARGIN, _BAND_H, facecolor="#E8E8E8", edgecolor="none"
@@ -291,13 +362,13 @@ def bowling_chart(data: BowlingData) -> Chart:
             ax.text(
                 _MARGIN + 0.08,
                 y + 0.43,
-                truncate(row.name, 28),
+                fit_lines(row.name, _LABEL_W - 0.16, size=SMALL_SIZE, max_lines=1),
                 fontsize=SMALL_SIZE,
                 va="center",
                 color=MUTED_TEXT,
             )
             cells = {c.month: c for c in row.cells if c.month in month_index}
-            for i, month in enumerate(months):
+            for i, month in enumerate(columns):
                 x = x0 + i * cell_w
                 cell = cells.get(month)
                 if cell is None:

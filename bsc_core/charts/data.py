@@ -54,6 +54,7 @@ class BowlingCell:
     target: float | None
     actual: float | None
     status: str
+    variance_pct: float | None = None  # (actual - target) / |target| x 100, raw sign
 
     def __post_init__(self) -> None:
         _check_status(self.status, f"BowlingCell {self.month}")
@@ -77,6 +78,12 @@ class BowlingData:
     title: str
     months: list[str]
     rows: list[BowlingRow] = field(default_factory=list)
+    #: KPI code -> status as the message that posts the chart counts it (a quarterly KPI has
+    #: no October cell but is still counted in October's review). When given, the caption
+    #: counts these, so the chart tells the same story as its message.
+    statuses: dict[str, str] = field(default_factory=dict)
+    #: What ``statuses`` describe, for the caption: "the October 2026 review".
+    statuses_label: str = ""
 
 
 @dataclass(frozen=True)

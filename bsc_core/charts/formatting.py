@@ -31,6 +31,9 @@ _MONTH_NAMES = (
     "December",
 )
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+_QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+_DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def _strip_zeros(text: str) -> str:
@@ -137,11 +140,48 @@ def month_name(month: str) -> str:
 
 
 def period_label(period: str) -> str:
-    """Axis label for a period: '2026-03' -> "Mar 26"; weeks, quarters and days unchanged."""
+    """A period in words for one line: '2026-03' -> 'Mar 2026' (never 'Mar 26', a date)."""
     parsed = parse_month(period)
     if parsed:
-        return f"{_MONTHS[parsed[1] - 1]} {parsed[0] % 100:02d}"
+        return f"{_MONTHS[parsed[1] - 1]} {parsed[0]}"
     return period
+
+
+def _tick_parts(period: str) -> tuple[str, str]:
+    """('Dec', '2025') for a month, ('W34', '2026') for a week, ('Q1', '2026'), ('27 Nov', '2026').
+
+    Anything unrecognised is returned whole with no year, so it is still shown as given.
+    """
+    parsed = parse_month(period)
+    if parsed:
+        return _MONTHS[parsed[1] - 1], str(parsed[0])
+    for pattern, shape in ((_WEEK_RE, "W{}"), (_QUARTER_RE, "Q{}")):
+        match = pattern.match(period)
+        if match:
+            return shape.format(match.group(2)), match.group(1)
+    match = _DAY_RE.match(period)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return f"{int(match.group(3))} {_MONTHS[int(match.group(2)) - 1]}", match.group(1)
+    return period, ""
+
+
+def period_ticks(periods: list[str]) -> list[str]:
+    """Axis labels for consecutive periods: the year on a second line where it starts or changes.
+
+    ['2025-12', '2026-01', '2026-02'] -> ['Dec\\n2025', 'Jan\\n2026', 'Feb']; weeks read 'W34'
+    with the year under the first one. Short labels are what keep twelve or thirteen
+    periods from running into each other, and the year is never mistaken for a day.
+    """
+    labels: list[str] = []
+    last_year = None
+    for period in periods:
+        short, year = _tick_parts(period)
+        if year and year != last_year:
+            labels.append(f"{short}\n{year}")
+        else:
+            labels.append(short)
+        last_year = year or last_year
+    return labels
 
 
 def month_range(months: list[str]) -> str:

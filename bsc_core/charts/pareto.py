@@ -11,7 +11,16 @@ from __future__ import annotations
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from .base import SMALL_SIZE, TEXT_SIZE, TITLE_SIZE, Chart, new_figure, style_axes
+from .base import (
+    SMALL_SIZE,
+    TEXT_SIZE,
+    TITLE_SIZE,
+    Chart,
+    axes_inches,
+    fit_lines,
+    new_figure,
+    style_axes,
+)
 from .data import ParetoData
 from .formatting import join_codes, plural, slugify, truncate
 from .palette import ACTUAL_COLOUR, MUTED_TEXT, TEXT_COLOUR
@@ -46,14 +55,22 @@ def cumulative_percent(counts: list[tuple[str, int]]) -> list[float]:
 
 
 def draw_pareto(
-    ax: Axes, data: ParetoData, *, empty_message: str = EMPTY_MESSAGE, label_chars: int = 14
+    ax: Axes,
+    data: ParetoData,
+    *,
+    empty_message: str = EMPTY_MESSAGE,
+    max_bars: int = MAX_BARS,
 ) -> Axes | None:
     """Draw into ``ax``; return the twin axis holding the cumulative line (None when empty).
+
+    The count axis runs to the total, so each cumulative point sits on or above its bar and a
+    count written inside the bar can never be hidden by the line, even with a single cause.
+    Cause names are wrapped horizontally to their bar's slot, never rotated into each other.
 
     Bars get gid ``"bar:<cause>"``, the line ``"cumulative"``, the twin axis
     ``"<gid of ax>:cumulative"`` so it is not mistaken for a panel of its own.
     """
-    counts = sorted_counts(data)
+    counts = sorted_counts(data, max_bars)
     if not counts:
         ax.set_axis_off()
         ax.text(
@@ -69,32 +86,34 @@ def draw_pareto(
         )
         return None
     style_axes(ax)
+    width_in, height_in = axes_inches(ax)
+    total = sum(n for _c, n in counts)
     xs = list(range(len(counts)))
     bars = ax.bar(xs, [n for _c, n in counts], color=ACTUAL_COLOUR, width=0.65, zorder=2)
+    ax.set_ylim(0, total * 1.08)
     for bar, (cause, n) in zip(bars, counts, strict=True):
         bar.set_gid(f"bar:{cause}")
-        ax.annotate(
+        inside = n / (total * 1.08) * height_in > 0.3
+        label = ax.annotate(
             str(n),
             (bar.get_x() + bar.get_width() / 2, n),
-            xytext=(0, 3),
+            xytext=(0, -6 if inside else 3),
             textcoords="offset points",
             ha="center",
-            va="bottom",
+            va="top" if inside else "bottom",
             fontsize=SMALL_SIZE,
-            color=TEXT_COLOUR,
+            fontweight="bold" if inside else "normal",
+            color="white" if inside else TEXT_COLOUR,
+            zorder=4,
         )
-    rotate = len(counts) > 4
+        label.set_gid(f"count:{cause}")
+    slot = width_in / len(counts)
     ax.set_xticks(
-        xs,
-        [truncate(cause, label_chars) for cause, _n in counts],
-        rotation=30 if rotate else 0,
-        ha="right" if rotate else "center",
-        rotation_mode="anchor",
+        xs, [fit_lines(cause, slot - 0.12, size=SMALL_SIZE, max_lines=3) for cause, _n in counts]
     )
     ax.set_ylabel("Count", fontsize=SMALL_SIZE)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}"))
-    ax.set_ylim(0, max(n for _c, n in counts) * 1.18)
 
     twin = ax.twinx()
     twin.set_gid(f"{ax.get_gid() or 'pareto'}:cumulative")
@@ -109,7 +128,7 @@ def draw_pareto(
     )
     line.set_gid("cumulative")
     twin.axhline(80, color="#888888", linestyle=(0, (2, 3)), linewidth=1)
-    twin.set_ylim(0, 108)
+    twin.set_ylim(0, 108)  # the same 8% headroom as the count axis: the two scales agree
     twin.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     twin.set_yticks([0, 20, 40, 60, 80, 100])
     twin.tick_params(labelsize=SMALL_SIZE)
@@ -120,13 +139,32 @@ def draw_pareto(
 
 def pareto_chart(data: ParetoData) -> Chart:
     """Root causes of countermeasures, most frequent first, with the cumulative share."""
-    figure = new_figure(9, 5.2)
-    ax = figure.add_axes((0.1, 0.26, 0.8, 0.6))
-    ax.set_gid("pareto")
-    draw_pareto(ax, data, label_chars=18)
-    title = truncate(data.title, 70)
-    figure.text(0.1, 0.94, title, fontsize=TITLE_SIZE, fontweight="bold", va="center")
     counts = sorted_counts(data)
+    width = min(10.5, max(9.0, 1.1 + 1.05 * len(counts)))
+    # Room under the bars for the longest cause name, wrapped to its bar's slot.
+    slot = (width - 1.8) / max(len(counts), 1)
+    lines = max(
+        (
+            fit_lines(c, slot - 0.12, size=SMALL_SIZE, max_lines=3).count("\n") + 1
+            for c, _n in counts
+        ),
+        default=1,
+    )
+    plot_h, top_h, bottom_h = 3.2, 0.75, 0.35 + 0.18 * lines
+    height = plot_h + top_h + bottom_h
+    figure = new_figure(width, height)
+    ax = figure.add_axes((0.9 / width, bottom_h / height, 1 - 1.8 / width, plot_h / height))
+    ax.set_gid("pareto")
+    draw_pareto(ax, data)
+    title = truncate(data.title, 100)
+    figure.text(
+        0.9 / width,
+        1 - 0.38 / height,
+        fit_lines(title, width - 1.2, size=TITLE_SIZE, weight="bold", max_lines=1),
+        fontsize=TITLE_SIZE,
+        fontweight="bold",
+        va="center",
+    )
     if counts:
         total = sum(n for _c, n in counts)
         share = cumulative_percent(counts)

@@ -9,13 +9,23 @@ that panel, not a fifth one.
 
 from __future__ import annotations
 
-import textwrap
 from datetime import date
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
-from .base import SMALL_SIZE, TEXT_SIZE, TITLE_SIZE, Chart, new_figure, status_handles
+from .base import (
+    SMALL_SIZE,
+    TEXT_SIZE,
+    TITLE_SIZE,
+    Chart,
+    axes_inches,
+    fit_lines,
+    new_figure,
+    status_handles,
+    text_inches,
+)
 from .data import ActionItem, ParetoData, QuadData
 from .formatting import compact_number, plural, signed_number, slugify, truncate
 from .palette import MUTED_TEXT, OVERDUE_COLOUR, STATUS_STYLE, TEXT_COLOUR
@@ -26,13 +36,39 @@ PANELS = ("trend", "pareto", "actions", "summary")
 NO_COUNTERMEASURES = "No countermeasures yet"
 NO_ACTIONS = "No actions yet"
 OVERDUE = "OVERDUE"
-MAX_ACTION_ROWS = 6
+#: Fewer bars than a full Pareto: the panel is half a page wide and names must stay legible.
+QUAD_PARETO_BARS = 4
 _OVERDUE_ROW = "#FBE3D6"
-_PANEL_TITLE = {"fontsize": TEXT_SIZE + 1, "fontweight": "bold", "loc": "left", "pad": 8}
-
-#: Column left edges (axes fraction) and character budgets of the action table.
-_COLUMNS = (("Action", 0.0, 30), ("Owner", 0.53, 10), ("Due", 0.7, 7), ("Status", 0.84, 8))
+_PANEL_TITLE: dict[str, Any] = {
+    "fontsize": TEXT_SIZE + 1,
+    "fontweight": "bold",
+    "loc": "left",
+    "pad": 8,
+}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# The page, in inches. The top half is fixed; the bottom half grows with the action plan and
+# the notes (between _BOTTOM_MIN and _BOTTOM_MAX), so a KPI with one action does not leave a
+# fifth of the page empty and one with eight does not squeeze them.
+_WIDTH = 10.5
+_TITLE_H = 0.55
+_PANEL_TITLE_H = 0.38
+_TOP_H = 2.45
+_UNDER_TOP = 1.0  # tick labels (two lines) and the legend under the trend
+_BOTTOM_MIN = 1.3
+_BOTTOM_MAX = 3.1
+_MARGIN_B = 0.15
+_TREND = (0.8, 5.2)  # left, width
+_PARETO = (6.75, 3.05)
+_ACTIONS = (0.3, 6.35)
+_SUMMARY = (6.9, 3.5)
+
+_LINE_H = 0.17  # one 10 pt line, in inches
+_ROW_PAD = 0.1
+_HEADER_ROW = 0.3
+_ACTION_LINES = 3
+_CELL_LINES = 2
+_SUMMARY_ROW = 0.25
 
 
 def short_date(iso: str) -> str:
@@ -46,19 +82,88 @@ def short_date(iso: str) -> str:
 
 def ordered_actions(actions: list[ActionItem]) -> list[ActionItem]:
     """Overdue first, then open by due date, then done: the bad news at the top."""
-    return sorted(actions, key=lambda a: (not a.overdue, a.status == "done", a.due, a.action))
+    return sorted(
+        actions,
+        key=lambda a: (not (a.overdue and a.status != "done"), a.status == "done", a.due, a.action),
+    )
+
+
+def _inch_axes(ax: Axes) -> tuple[float, float]:
+    """Make ``ax`` an invisible canvas measured in inches, y downwards; return its size."""
+    width, height = axes_inches(ax)
+    ax.set_axis_off()
+    ax.set_xlim(0, width)
+    ax.set_ylim(height, 0)
+    return width, height
+
+
+def _columns(width: float, actions: list[ActionItem]) -> list[tuple[str, float, float]]:
+    """(name, left edge, width) in inches: date and status fixed, the rest measured.
+
+    Root cause and owner get what their longest entry needs (a full name on two lines at
+    most, so "U0CFO0001" or "Dana Whitfield" never runs into the due date); the action, the
+    line people read first, gets everything left.
+    """
+    due = text_inches("30 Sep", SMALL_SIZE) + 0.15
+    status = text_inches(OVERDUE, SMALL_SIZE, "bold") + 0.05
+    rest = width - due - status
+
+    def need(values: list[str], header: str, share: float) -> float:
+        widest = max(
+            [text_inches(header, SMALL_SIZE, "bold")] + [text_inches(v, SMALL_SIZE) for v in values]
+        )
+        return min(widest + 0.18, rest * share)
+
+    cause = need([a.root_cause or "\u2013" for a in actions], "Root cause", 0.27)
+    owner = need([a.owner for a in actions], "Owner", 0.24)
+    widths = [("Action", rest - cause - owner), ("Root cause", cause), ("Owner", owner)]
+    widths += [("Due", due), ("Status", status)]
+    columns, x = [], 0.0
+    for name, column_width in widths:
+        columns.append((name, x, column_width))
+        x += column_width
+    return columns
+
+
+def _action_rows(
+    actions: list[ActionItem], width: float
+) -> tuple[list[tuple[str, float, float]], list[tuple[ActionItem, list[str], float]]]:
+    """The columns and, for each action in display order, its wrapped cells and row height."""
+    columns = _columns(width, actions)
+    rows = []
+    for item in ordered_actions(actions):
+        values = (item.action, item.root_cause or "\u2013", item.owner)
+        cells = [
+            fit_lines(value, w - 0.1, size=SMALL_SIZE, max_lines=lines)
+            for value, (_n, _x, w), lines in zip(
+                values, columns, (_ACTION_LINES, _CELL_LINES, _CELL_LINES), strict=False
+            )
+        ]
+        lines = max(cell.count("\n") + 1 for cell in cells)
+        rows.append((item, cells, lines * _LINE_H + _ROW_PAD))
+    return columns, rows
+
+
+def _actions_height(actions: list[ActionItem]) -> float:
+    """The height the action plan wants, within the page's limits."""
+    if not actions:
+        return _BOTTOM_MIN
+    _columns_, rows = _action_rows(actions, _ACTIONS[1])
+    return _HEADER_ROW + sum(h for _i, _c, h in rows) + 0.05
 
 
 def _draw_actions(ax: Axes, actions: list[ActionItem]) -> None:
-    """The action plan as a hand-drawn table (more control over colour and fit than ax.table)."""
-    ax.set_axis_off()
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+    """The action plan as a hand-drawn table: action, root cause, owner, due date, status.
+
+    Row heights follow their longest cell; rows that do not fit the panel are counted in a
+    "+N more" line rather than squeezed.
+    """
+    width, height = _inch_axes(ax)
     ax.set_title("Action plan", **_PANEL_TITLE)
     if not actions:
         ax.text(
-            0.5,
-            0.7,
+            width / 2,
+            height * 0.4,
             NO_ACTIONS,
             ha="center",
             va="center",
@@ -66,25 +171,32 @@ def _draw_actions(ax: Axes, actions: list[ActionItem]) -> None:
             color=MUTED_TEXT,
         )
         return
-    row_h = 0.15
-    top = 0.95
-    for name, x, _chars in _COLUMNS:
-        ax.text(x, top, name, fontsize=SMALL_SIZE, fontweight="bold", va="center", color=MUTED_TEXT)
-    ax.plot([0, 1], [top - 0.055] * 2, color="#999999", linewidth=0.8)
-    shown = ordered_actions(actions)[
-        : MAX_ACTION_ROWS - 1 if len(actions) > MAX_ACTION_ROWS else MAX_ACTION_ROWS
-    ]
-    for i, item in enumerate(shown):
-        y = top - 0.035 - row_h * (i + 0.5)
+    columns, rows = _action_rows(actions, width)
+    for name, x, _w in columns:
+        ax.text(
+            x, 0.12, name, fontsize=SMALL_SIZE, fontweight="bold", va="center", color=MUTED_TEXT
+        )
+    ax.plot([0, width], [_HEADER_ROW - 0.04] * 2, color="#999999", linewidth=0.8)
+    y = _HEADER_ROW
+    for i, (item, cells, row_h) in enumerate(rows):
+        more_line = _LINE_H + _ROW_PAD if i < len(rows) - 1 else 0.0
+        if y + row_h + more_line > height:
+            ax.text(
+                0,
+                y + _LINE_H / 2 + 0.04,
+                f"+{len(rows) - i} more",
+                fontsize=SMALL_SIZE,
+                color=MUTED_TEXT,
+                va="center",
+                style="italic",
+            )
+            break
+        middle = y + row_h / 2
         if item.overdue and item.status != "done":
             band = Rectangle(
-                (0, y - row_h / 2 + 0.008),
-                1,
-                row_h - 0.016,
-                facecolor=_OVERDUE_ROW,
-                edgecolor="none",
-                zorder=0,
+                (0, y + 0.01), width, row_h - 0.02, facecolor=_OVERDUE_ROW, edgecolor="none"
             )
+            band.set_zorder(0)
             band.set_gid(f"overdue-row:{i}")
             ax.add_patch(band)
             status, colour, weight = OVERDUE, OVERDUE_COLOUR, "bold"
@@ -92,28 +204,22 @@ def _draw_actions(ax: Axes, actions: list[ActionItem]) -> None:
             status, colour, weight = "done", MUTED_TEXT, "normal"
         else:
             status, colour, weight = "open", TEXT_COLOUR, "normal"
-        lines = textwrap.wrap(" ".join(item.action.split()), _COLUMNS[0][2]) or [""]
-        if len(lines) > 2:
-            lines = [lines[0], truncate(" ".join(lines[1:]), _COLUMNS[0][2])]
-        action = ax.text(
-            0,
-            y,
-            "\n".join(lines),
-            fontsize=SMALL_SIZE,
-            va="center",
-            linespacing=1.05,
-            color=TEXT_COLOUR,
-        )
-        action.set_gid(f"action:{i}")
-        for (_name, x, chars), value in zip(
-            _COLUMNS[1:3], (item.owner, short_date(item.due)), strict=True
-        ):
-            ax.text(
-                x, y, truncate(value, chars), fontsize=SMALL_SIZE, va="center", color=TEXT_COLOUR
+        values = [*cells, short_date(item.due)]
+        for (name, x, _w), value in zip(columns, values, strict=False):
+            text = ax.text(
+                x,
+                middle,
+                value,
+                fontsize=SMALL_SIZE,
+                va="center",
+                linespacing=1.15,
+                color=TEXT_COLOUR,
             )
+            if name == "Action":
+                text.set_gid(f"action:{i}")
         flag = ax.text(
-            _COLUMNS[3][1],
-            y,
+            columns[-1][1],
+            middle,
             status,
             fontsize=SMALL_SIZE,
             va="center",
@@ -121,57 +227,73 @@ def _draw_actions(ax: Axes, actions: list[ActionItem]) -> None:
             fontweight=weight,
         )
         flag.set_gid(f"action-status:{i}")
-    if len(actions) > len(shown):
-        ax.text(
-            0,
-            top - row_h * (len(shown) + 1),
-            f"+{len(actions) - len(shown)} more",
-            fontsize=SMALL_SIZE,
-            color=MUTED_TEXT,
-            va="center",
-            style="italic",
-        )
+        y += row_h
 
 
-def _draw_summary(ax: Axes, data: QuadData) -> None:
-    """Latest actual, target, variance, red streak, direction and the last three notes."""
-    ax.set_axis_off()
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.set_title("Summary", **_PANEL_TITLE)
+def _summary_rows(data: QuadData) -> list[tuple[str, str]]:
     unit = data.unit
     pct = "" if data.variance_pct is None else f" ({signed_number(data.variance_pct, '%')})"
-    rows = [
+    target = compact_number(data.target, unit)
+    if data.direction:
+        target += f" ({_direction_text(data.direction)} is better)"
+    return [
         ("Latest actual", compact_number(data.latest_actual, unit)),
-        ("Target", compact_number(data.target, unit)),
+        ("Target", target),
         ("Variance", signed_number(data.variance, unit) + pct),
         ("Red streak", plural(data.red_streak, "period") if data.red_streak else "none"),
     ]
-    if data.direction:
-        rows.append(("Better when", _direction_text(data.direction)))
-    # Steps in inches, converted to axes fraction, so spacing survives layout changes.
-    box = ax.get_position()
-    inch = 1 / (box.height * ax.figure.get_figheight())
-    y = 1 - 0.12 * inch
+
+
+def _notes(data: QuadData, width: float) -> tuple[float, list[tuple[str, str]]]:
+    """Where note text starts, and the last three notes wrapped to the panel (three lines
+    at most each)."""
+    notes = data.notes[-3:]
+    note_x = max((text_inches(p, SMALL_SIZE, "bold") for p, _n in notes), default=0) + 0.15
+    return note_x, [
+        (period, fit_lines(note, width - note_x, size=SMALL_SIZE, max_lines=3))
+        for period, note in notes
+    ]
+
+
+def _summary_height(data: QuadData) -> float:
+    _x, notes = _notes(data, _SUMMARY[1])
+    lines = sum(body.count("\n") + 1 for _p, body in notes) or 1
+    return 0.12 + 4 * _SUMMARY_ROW + 0.2 + lines * _LINE_H + 0.08 * len(notes) + 0.05
+
+
+def _draw_summary(ax: Axes, data: QuadData) -> None:
+    """Latest actual, target (and which way is better), variance, red streak, last notes."""
+    width, height = _inch_axes(ax)
+    ax.set_title("Summary", **_PANEL_TITLE)
+    rows = _summary_rows(data)
+    value_x = max(text_inches(label, TEXT_SIZE) for label, _v in rows) + 0.2
+    y = 0.12
     for label, value in rows:
         ax.text(0, y, label, fontsize=TEXT_SIZE, color=MUTED_TEXT, va="center")
-        text = ax.text(0.4, y, value, fontsize=TEXT_SIZE, fontweight="bold", va="center")
+        text = ax.text(
+            value_x,
+            y,
+            fit_lines(value, width - value_x, size=TEXT_SIZE, weight="bold", max_lines=1),
+            fontsize=TEXT_SIZE,
+            fontweight="bold",
+            va="center",
+        )
         text.set_gid(f"summary:{label.lower().replace(' ', '-')}")
-        y -= 0.24 * inch
-    y -= 0.06 * inch
+        y += _SUMMARY_ROW
+    y += 0.04
     ax.text(0, y, "Notes", fontsize=TEXT_SIZE, fontweight="bold", va="center")
-    y -= 0.16 * inch
-    notes = data.notes[-3:]
+    y += 0.16
+    note_x, notes = _notes(data, width)
     if not notes:
         ax.text(0, y, "No notes yet", fontsize=SMALL_SIZE, color=MUTED_TEXT, va="top")
-    for i, (period, note) in enumerate(notes):
-        lines = textwrap.wrap(" ".join(note.split()), 40) or [""]
-        if len(lines) > 2:
-            lines = [lines[0], truncate(" ".join(lines[1:]), 40)]
+    for i, (period, body) in enumerate(notes):
+        lines = body.count("\n") + 1
+        if y + lines * _LINE_H > height:
+            break
         ax.text(0, y, period, fontsize=SMALL_SIZE, fontweight="bold", va="top", color=MUTED_TEXT)
-        text = ax.text(0.22, y, "\n".join(lines), fontsize=SMALL_SIZE, va="top", linespacing=1.1)
+        text = ax.text(note_x, y, body, fontsize=SMALL_SIZE, va="top", linespacing=1.15)
         text.set_gid(f"note:{i}")
-        y -= (0.18 * len(lines) + 0.08) * inch
+        y += lines * _LINE_H + 0.08
 
 
 def _direction_text(direction: str) -> str:
@@ -213,13 +335,23 @@ def _alt_text(data: QuadData, title: str) -> str:
 
 def quad_chart(data: QuadData) -> Chart:
     """Trend, root-cause Pareto, action plan and summary for one KPI, on one page."""
-    figure = new_figure(10, 7.6)
-    # Two grids: the bottom row gives the action table more width than the summary.
-    top = figure.add_gridspec(1, 2, left=0.075, right=0.93, top=0.87, bottom=0.6, wspace=0.32)
-    bottom = figure.add_gridspec(
-        1, 2, left=0.075, right=0.97, top=0.41, bottom=0.02, wspace=0.08, width_ratios=(1.3, 1)
+    bottom_h = min(
+        _BOTTOM_MAX, max(_BOTTOM_MIN, _actions_height(data.actions), _summary_height(data))
     )
-    trend_ax = figure.add_subplot(top[0, 0])
+    height = _TITLE_H + _PANEL_TITLE_H + _TOP_H + _UNDER_TOP + _PANEL_TITLE_H + bottom_h
+    height += _MARGIN_B
+    figure = new_figure(_WIDTH, height)
+
+    def rect(
+        left: float, width: float, top: float, panel_h: float
+    ) -> tuple[float, float, float, float]:
+        """Inches from the top-left corner to a figure-fraction rectangle."""
+        return (left / _WIDTH, 1 - (top + panel_h) / height, width / _WIDTH, panel_h / height)
+
+    top_y = _TITLE_H + _PANEL_TITLE_H
+    bottom_y = top_y + _TOP_H + _UNDER_TOP + _PANEL_TITLE_H
+
+    trend_ax = figure.add_axes(rect(*_TREND, top_y, _TOP_H))
     trend_ax.set_gid("trend")
     points = draw_trend(trend_ax, data.trend)
     trend_ax.set_title("Trend against target", **_PANEL_TITLE)
@@ -230,39 +362,47 @@ def quad_chart(data: QuadData) -> Chart:
         trend_ax.legend(
             handles=handles,
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.13),
+            bbox_to_anchor=(0.5, -0.19),
             ncols=3,
-            fontsize=SMALL_SIZE - 1 if len(handles) > 3 else SMALL_SIZE,
+            fontsize=SMALL_SIZE,
             frameon=False,
             handletextpad=0.3,
             columnspacing=0.8,
         )
-        for tick in trend_ax.get_xticklabels():
-            tick.set_fontsize(SMALL_SIZE)
 
-    pareto_ax = figure.add_subplot(top[0, 1])
+    pareto_ax = figure.add_axes(rect(*_PARETO, top_y, _TOP_H))
     pareto_ax.set_gid("pareto")
     pareto_ax.set_title("Root causes", **_PANEL_TITLE)
     pareto = ParetoData(data.pareto.title, list(data.pareto.counts))
-    draw_pareto(pareto_ax, pareto, empty_message=NO_COUNTERMEASURES, label_chars=12)
+    draw_pareto(pareto_ax, pareto, empty_message=NO_COUNTERMEASURES, max_bars=QUAD_PARETO_BARS)
 
-    actions_ax = figure.add_subplot(bottom[0, 0])
+    actions_ax = figure.add_axes(rect(*_ACTIONS, bottom_y, bottom_h))
     actions_ax.set_gid("actions")
     _draw_actions(actions_ax, data.actions)
 
-    summary_ax = figure.add_subplot(bottom[0, 1])
+    summary_ax = figure.add_axes(rect(*_SUMMARY, bottom_y, bottom_h))
     summary_ax.set_gid("summary")
     _draw_summary(summary_ax, data)
 
     latest = data.trend.points[-1].status if data.trend.points else None
     badge = f"[{STATUS_STYLE[latest].letter}] " if latest else ""
-    title = truncate(f"{data.code} \u00b7 {data.name}" if data.name else data.code, 64)
-    figure.text(0.075, 0.955, badge + title, fontsize=TITLE_SIZE, fontweight="bold", va="center")
+    title = truncate(f"{data.code} \u00b7 {data.name}" if data.name else data.code, 100)
+    label = STATUS_STYLE[latest].label if latest else ""
+    room = _WIDTH - 0.3 - 0.15 - text_inches(label, TEXT_SIZE) - 0.3
+    title_y = 1 - _TITLE_H / 2 / height
+    figure.text(
+        0.3 / _WIDTH,
+        title_y,
+        fit_lines(badge + title, room, size=TITLE_SIZE, weight="bold", max_lines=1),
+        fontsize=TITLE_SIZE,
+        fontweight="bold",
+        va="center",
+    )
     if latest:
         figure.text(
-            0.93,
-            0.955,
-            STATUS_STYLE[latest].label,
+            1 - 0.15 / _WIDTH,
+            title_y,
+            label,
             fontsize=TEXT_SIZE,
             ha="right",
             va="center",

@@ -89,7 +89,9 @@ def _draw_box(ax: Axes, objective: MapObjective, x: float, y: float, w: float) -
     ax.add_patch(box)
     backing = None
     if style.hatch:
-        backing = {"boxstyle": "round,pad=0.15", "facecolor": style.colour, "edgecolor": "none"}
+        # Dark text on hatching is hard to read: a white plate keeps the stripes visible
+        # around the words while the words themselves sit on a calm background.
+        backing = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"}
     if style.letter:
         letter = ax.text(
             x + 0.1,
@@ -117,6 +119,62 @@ def _draw_box(ax: Axes, objective: MapObjective, x: float, y: float, w: float) -
         bbox=backing,
     )
     return box
+
+
+#: Bends tried in order: straight first, then ever wider arcs to either side.
+_BENDS = (0.0, 0.15, -0.15, 0.3, -0.3, 0.45, -0.45, 0.6, -0.6, 0.8, -0.8)
+_CLEARANCE = 0.06
+
+
+def arc_points(
+    start: tuple[float, float], end: tuple[float, float], rad: float, samples: int = 60
+) -> list[tuple[float, float]]:
+    """Points along matplotlib's "arc3" connection between two points of an inch-based,
+    y-downwards Axes (arc3 bends in display space, where y points up)."""
+    (x1, y1), (x2, y2) = (start[0], -start[1]), (end[0], -end[1])
+    cx = (x1 + x2) / 2 + rad * (y2 - y1)
+    cy = (y1 + y2) / 2 - rad * (x2 - x1)
+    points = []
+    for i in range(samples + 1):
+        t = i / samples
+        x = (1 - t) ** 2 * x1 + 2 * (1 - t) * t * cx + t**2 * x2
+        y = (1 - t) ** 2 * y1 + 2 * (1 - t) * t * cy + t**2 * y2
+        points.append((x, -y))
+    return points
+
+
+def _hits(points: list[tuple[float, float]], boxes: list[FancyBboxPatch]) -> int:
+    """How many sampled points fall inside (or just next to) one of ``boxes``."""
+    count = 0
+    for x, y in points:
+        for box in boxes:
+            if (
+                box.get_x() - _CLEARANCE <= x <= box.get_x() + box.get_width() + _CLEARANCE
+                and box.get_y() - _CLEARANCE <= y <= box.get_y() + box.get_height() + _CLEARANCE
+            ):
+                count += 1
+                break
+    return count
+
+
+def route_bend(
+    start: tuple[float, float],
+    end: tuple[float, float],
+    others: list[FancyBboxPatch],
+    *,
+    same_row: bool,
+) -> float:
+    """The least bent arc from ``start`` to ``end`` that passes no other objective's box.
+
+    An arrow drawn under a box reads as passing through that objective ("Run lean operations
+    -> Keep costs under control" seen as going via "Keep the customers we win"), so the arc
+    bends around it; when no bend is clear, the one touching the fewest boxes is used.
+    """
+    bends = [b for b in _BENDS if b != 0.0] if same_row else list(_BENDS)
+    scored = [
+        (_hits(arc_points(start, end, bend), others), i, bend) for i, bend in enumerate(bends)
+    ]
+    return min(scored)[2]
 
 
 def _draw_legend(ax: Axes, y: float, statuses: set[str | None]) -> None:
@@ -198,18 +256,20 @@ def strategy_map(data: StrategyMapData) -> Chart:
     for driver, driven in dict.fromkeys(data.links):
         if driver not in boxes or driven not in boxes or driver == driven:
             continue
-        a, b = boxes[driver], boxes[driven]
-        centre_a = (a.get_x() + a.get_width() / 2, a.get_y() + _BOX_H / 2)
-        centre_b = (b.get_x() + b.get_width() / 2, b.get_y() + _BOX_H / 2)
+        box_a, box_b = boxes[driver], boxes[driven]
+        centre_a = (box_a.get_x() + box_a.get_width() / 2, box_a.get_y() + _BOX_H / 2)
+        centre_b = (box_b.get_x() + box_b.get_width() / 2, box_b.get_y() + _BOX_H / 2)
         same_row = rows_of[driver] == rows_of[driven]
+        others = [box for code, box in boxes.items() if code not in (driver, driven)]
+        rad = route_bend(centre_a, centre_b, others, same_row=same_row)
         arrow = FancyArrowPatch(
             centre_a,
             centre_b,
-            patchA=a,
-            patchB=b,
+            patchA=box_a,
+            patchB=box_b,
             arrowstyle="-|>",
             mutation_scale=16,
-            connectionstyle="arc3,rad=0.35" if same_row else "arc3,rad=0.0",
+            connectionstyle=f"arc3,rad={rad}",
             color=_ARROW_COLOUR,
             linewidth=1.4,
             shrinkA=2,

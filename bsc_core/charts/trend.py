@@ -9,6 +9,7 @@ missing actual get a hollow marker on the bottom edge: the gap is shown, not hid
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
@@ -19,10 +20,13 @@ from .base import (
     TEXT_SIZE,
     TITLE_SIZE,
     Chart,
+    axes_inches,
+    fit_lines,
     marker_edge,
     new_figure,
     status_handles,
     style_axes,
+    text_inches,
 )
 from .data import TrendPoint, TrendSeries
 from .formatting import (
@@ -31,7 +35,7 @@ from .formatting import (
     join_codes,
     month_range,
     parse_month,
-    period_label,
+    period_ticks,
     plural,
     slugify,
     truncate,
@@ -110,7 +114,7 @@ def draw_trend(ax: Axes, series: TrendSeries, *, compact: bool = False) -> list[
             continue
         with_actual = [i for i in idx if points[i].actual is not None]
         without = [i for i in idx if points[i].actual is None]
-        kwargs = dict(
+        kwargs: dict[str, Any] = dict(
             linestyle="none",
             marker=style.marker,
             markersize=size,
@@ -134,41 +138,58 @@ def draw_trend(ax: Axes, series: TrendSeries, *, compact: bool = False) -> list[
             line.set_gid(f"points:{status}:no-actual")
 
     ax.set_xlim(-0.5, len(points) - 0.5)
-    labels = [period_label(p.period) for p in points]
-    step = 1
-    if compact or len(points) > 8:
-        step = max(1, math.ceil(len(points) / (4 if compact else 6)))
-    ticks = xs[::-1][::step][::-1]
-    ax.set_xticks(ticks, [labels[i] for i in ticks])
+    set_period_ticks(ax, [p.period for p in points])
     ax.yaxis.set_major_locator(MaxNLocator(nbins=3 if compact else 5))
-    # Only '%' and currency symbols go on every tick; a word unit ("pts") is said once.
+    # Only '%' and currency symbols go on every tick; a word unit ("USD") labels the axis.
     unit = series.unit
     tick_unit = cell_unit(unit)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: compact_number(v, tick_unit)))
-    if unit and not tick_unit and not compact:
-        ax.set_ylabel(unit, fontsize=SMALL_SIZE, color=MUTED_TEXT)
+    if unit and not tick_unit:
+        ax.set_ylabel(unit, fontsize=SMALL_SIZE, color=MUTED_TEXT, labelpad=2 if compact else 4)
     values = [v for v in actuals + targets if not math.isnan(v)]
     if values:
         low, high = min(values), max(values)
         pad = (high - low) * 0.12 or abs(high) * 0.1 or 1.0
-        ax.set_ylim(low - pad, high + pad)
+        # Room above the highest point for the latest value's label.
+        ax.set_ylim(low - pad, high + pad * (1 if compact else 2.2))
 
     last = next((i for i in reversed(xs) if points[i].actual is not None), None)
     if last is not None and not compact:
-        ax.annotate(
-            compact_number(points[last].actual, unit),
-            (last, actuals[last]),
-            xytext=(0, 12),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=TEXT_SIZE,
-            fontweight="bold",
-            color=ACTUAL_COLOUR,
-            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
-            zorder=5,
-        )
+        _label_latest(ax, last, actuals[last], compact_number(points[last].actual, unit))
     return points
+
+
+def set_period_ticks(ax: Axes, periods: list[str]) -> None:
+    """Label as many periods as fit the axis width, always the latest, year under its start.
+
+    The step is measured from the widest label and the axis width, so thirteen weeks in a
+    small multiple get every third week while a full-width chart labels every other one.
+    """
+    if not periods:
+        return
+    width, _height = axes_inches(ax)
+    widest = max(text_inches(label, SMALL_SIZE) for label in period_ticks(periods))
+    room = max(1, int(width // (widest + 0.25)))
+    step = max(1, math.ceil(len(periods) / room))
+    ticks = list(range(len(periods)))[::-1][::step][::-1]
+    ax.set_xticks(ticks, period_ticks([periods[i] for i in ticks]))
+
+
+def _label_latest(ax: Axes, x: int, y: float, text: str) -> None:
+    """The latest actual in bold above its marker, right-aligned so it stays inside the axes."""
+    ax.annotate(
+        text,
+        (x, y),
+        xytext=(4, 10),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        fontsize=TEXT_SIZE,
+        fontweight="bold",
+        color=ACTUAL_COLOUR,
+        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+        zorder=5,
+    )
 
 
 def trend_legend(ax: Axes, points: list[TrendPoint], *, fontsize: float = SMALL_SIZE) -> None:
@@ -212,13 +233,21 @@ def describe_trend(series: TrendSeries) -> str:
 def trend_chart(series: TrendSeries) -> Chart:
     """Actual against target for one KPI over its last 12 periods."""
     figure = new_figure(9, 5)
-    ax = figure.add_axes((0.1, 0.24, 0.86, 0.62))
+    ax = figure.add_axes((0.1, 0.24, 0.86, 0.58))
     ax.set_gid("trend")
     points = draw_trend(ax, series)
     if points:
         trend_legend(ax, points)
-    title = truncate(f"{series.code} \u00b7 {series.name}" if series.name else series.code, 60)
-    figure.text(0.1, 0.94, title, fontsize=TITLE_SIZE, fontweight="bold", va="center")
+    title = truncate(f"{series.code} \u00b7 {series.name}" if series.name else series.code, 100)
+    figure.text(
+        0.1,
+        1 - 0.15 / 5,
+        fit_lines(title, 0.86 * 9, size=TITLE_SIZE, weight="bold"),
+        fontsize=TITLE_SIZE,
+        fontweight="bold",
+        va="top",
+        linespacing=1.1,
+    )
     last_period = points[-1].period if points else "empty"
     return Chart(
         figure=figure,
@@ -242,16 +271,16 @@ def trend_small_multiples(series: list[TrendSeries], title: str) -> Chart:
         )
     ncols = 1 if len(series) == 1 else 2 if len(series) <= 4 else 3
     nrows = math.ceil(len(series) / ncols)
-    height = 1.5 + 2.35 * nrows
+    height = 1.6 + 2.7 * nrows
     figure = new_figure(10, height)
     grid = figure.add_gridspec(
         nrows,
         ncols,
-        left=0.08,
+        left=0.085,
         right=0.97,
-        top=1 - 0.85 / height,
-        bottom=1.0 / height,
-        hspace=0.75,
+        top=1 - 1.05 / height,
+        bottom=1.05 / height,
+        hspace=1.05,
         wspace=0.3,
     )
     latest: dict[str, list[str]] = {}
@@ -266,16 +295,23 @@ def trend_small_multiples(series: list[TrendSeries], title: str) -> Chart:
             style = status_style(points[-1].status)
             letter = f"[{style.letter}] "
             latest.setdefault(points[-1].status, []).append(item.code)
+        width, _height = axes_inches(ax)
         ax.set_title(
-            truncate(f"{letter}{item.code} \u00b7 {item.name}", 34),
+            fit_lines(
+                f"{letter}{item.code} \u00b7 {item.name}" if item.name else letter + item.code,
+                width,
+                size=TEXT_SIZE,
+                weight="bold",
+            ),
             fontsize=TEXT_SIZE,
             fontweight="bold",
             loc="left",
+            linespacing=1.15,
         )
     figure.text(
-        0.08,
+        0.085,
         1 - 0.4 / height,
-        truncate(title, 70),
+        fit_lines(title, 0.88 * 10, size=TITLE_SIZE, weight="bold", max_lines=1),
         fontsize=TITLE_SIZE,
         fontweight="bold",
         va="center",

@@ -8,6 +8,7 @@ from bsc_core.charts.formatting import (
     compact_number,
     month_range,
     period_label,
+    period_ticks,
     signed_number,
     slugify,
     truncate,
@@ -60,7 +61,21 @@ def test_truncate_uses_an_ellipsis_only_when_cutting() -> None:
 def test_slugify_and_periods() -> None:
     assert slugify("Acme Corp — Q4 / 2026!") == "acme-corp-q4-2026"
     assert slugify("???") == "chart"
-    assert period_label("2026-03") == "Mar 26"
+    assert period_label("2026-03") == "Mar 2026"  # "Mar 26" reads as the 26th of March
     assert period_label("2026-W05") == "2026-W05"
     assert month_range(["2026-01", "2026-11"]) == "Jan\u2013Nov 2026"
     assert month_range(["2025-12", "2026-02"]) == "Dec 2025\u2013Feb 2026"
+
+
+@pytest.mark.parametrize(
+    ("periods", "labels"),
+    [
+        (["2025-12", "2026-01", "2026-02"], ["Dec\n2025", "Jan\n2026", "Feb"]),
+        (["2026-W52", "2027-W01", "2027-W02"], ["W52\n2026", "W01\n2027", "W02"]),
+        (["2026-Q3", "2026-Q4"], ["Q3\n2026", "Q4"]),
+        (["2026-11-27", "2026-11-30"], ["27 Nov\n2026", "30 Nov"]),
+        (["Shift A"], ["Shift A"]),
+    ],
+)
+def test_period_ticks_put_the_year_on_a_second_line_where_it_changes(periods, labels) -> None:
+    assert period_ticks(periods) == labels

@@ -12,7 +12,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from bot.cli_reports import demo, preview
-from bsc_core.board import board, find_scorecard
+from bsc_core.board import board, find_scorecard, load_kpis
 from bsc_core.db import Store
 from bsc_core.demo import generate_demo
 from bsc_core.models import Countermeasure
@@ -82,7 +82,14 @@ def test_demo_command_writes_previews_and_an_index_with_existing_images(
     for src, alt in images:
         assert not src.startswith("/") and (out / src).read_bytes().startswith(b"\x89PNG")
         assert alt
-    assert '<span class="mention">@U0CFO0001</span>' in page
+    # People by name (a page cannot render a Slack mention), never by ID.
+    assert '<span class="mention">@Dana Whitfield</span>' in page
+    assert not re.search(r"\bU0[A-Z0-9]+", page)
+    for name in folders["huddle"] + folders["review"]:
+        md = next((out / name).glob("*.md")).read_text("utf-8")
+        assert not re.search(r"\bU0[A-Z0-9]+", md), name
+    # What a Slack user could click is shown, greyed.
+    assert '<button type="button" disabled>Add countermeasure</button>' in page
     assert "<b>MRR</b>" in page and "Huddle · Acme Corp" in page
 
     # A second run starts again from a fresh database.
@@ -107,3 +114,35 @@ def test_demo_command_writes_previews_and_an_index_with_existing_images(
     )
     assert result.exit_code == 0, result.output
     assert (previews / "huddle.md").read_text("utf-8").startswith("# Huddle · Acme Corp")
+
+
+def test_demo_on_a_sunday_shows_fridays_huddle_and_a_real_alert(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(_app(), ["demo", "--out", str(out), "--today", "2026-11-29"])
+    assert result.exit_code == 0, result.output
+    assert (out / "huddle-acme-2026-11-27" / "huddle.md").exists()
+    assert not list(out.glob("huddle-*-2026-11-29"))
+    acme = (out / "huddle-acme-2026-11-27" / "huddle.md").read_text("utf-8")
+    plant = (out / "huddle-acme-plant-2026-11-27" / "huddle.md").read_text("utf-8")
+    assert "🔺 Went red: **INCID**" in acme
+    assert "✅ Recovered: **SCRAP**" in plant
+    page = (out / "index.html").read_text("utf-8")
+    # The alert was claimed by logging a red value, as /kpi log does: one incident, target 0.
+    assert "turned <b>red</b> for 2026-11-26: 1 count vs target 0 count" in page
+
+
+def test_demo_countermeasures_fit_their_kpi_and_are_written_before_they_fall_due(
+    store: Store,
+) -> None:
+    generate_demo(store, today=date(2026, 11, 29))
+    with store.read() as session:
+        cms = session.exec(select(Countermeasure)).all()
+        kpis = {k.id: k.code for k in load_kpis(session)}
+    by_kpi: dict[str, set[str]] = {}
+    for cm in cms:
+        assert cm.due_date is not None and cm.created_at.date() < cm.due_date, cm
+        if cm.status == "done":
+            assert cm.updated_at >= cm.created_at, cm
+        by_kpi.setdefault(kpis[cm.kpi_id], set()).add(cm.action)
+    assert "Rewrite the hand-over checklist and train the team on it" not in str(by_kpi)
+    assert by_kpi["DSO"].isdisjoint(by_kpi["CHURN"]) and by_kpi["GM"].isdisjoint(by_kpi["CHURN"])
