@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from bsc_core.audit import record
 from bsc_core.errors import FieldError
 from bsc_core.models import Countermeasure, Kpi, Objective, Scorecard, utcnow
+from bsc_core.text import sanitize_text
 
 OPEN = "open"
 DONE = "done"
@@ -58,20 +59,26 @@ def file_countermeasure(
     """Store a new open countermeasure (audited) in the caller's write session.
 
     An identical open countermeasure already on file (same KPI, period, action and owner) is
-    returned as it is: a form submitted twice must not file the same action twice.
+    returned as it is: a form submitted twice must not file the same action twice. Both texts
+    are sanitised (the action keeps its line breaks); one over its limit is refused, not cut.
     """
-    root_cause = " ".join(root_cause.split())
-    action = action.strip()
+    root_cause = " ".join(sanitize_text(root_cause).split())
+    action = sanitize_text(action, multiline=True)
     if not root_cause:
         raise CountermeasureError("cause", "Choose a root cause or type a new one.")
     if len(root_cause) > MAX_ROOT_CAUSE:
         raise CountermeasureError(
-            "cause", f"Keep the root cause under {MAX_ROOT_CAUSE} characters."
+            "cause",
+            f"The root cause has {len(root_cause):,} characters; it may have at most "
+            f"{MAX_ROOT_CAUSE}.",
         )
     if not action:
         raise CountermeasureError("action", "Say what will be done about it.")
     if len(action) > MAX_ACTION:
-        raise CountermeasureError("action", f"Keep the action under {MAX_ACTION} characters.")
+        raise CountermeasureError(
+            "action",
+            f"The action has {len(action):,} characters; it may have at most {MAX_ACTION:,}.",
+        )
     existing = session.exec(
         select(Countermeasure).where(
             Countermeasure.kpi_id == kpi_id,
@@ -184,7 +191,7 @@ def root_causes(session: Session, scorecard_id: int) -> list[str]:
 
 def canonical_cause(typed: str, known: Sequence[str]) -> str:
     """``typed`` in the spelling of a known cause that matches it ignoring case, else as typed."""
-    cleaned = " ".join(typed.split())
+    cleaned = " ".join(sanitize_text(typed).split())
     for cause in known:
         if cause.casefold() == cleaned.casefold():
             return cause

@@ -8,7 +8,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from bsc_core import audit
+from bsc_core.errors import FieldError
 from bsc_core.models import Idea, Kpi, utcnow
+from bsc_core.text import sanitize_text
 
 STATUSES = ("new", "accepted", "done", "rejected")
 DECISIONS = ("accepted", "done", "rejected")
@@ -20,6 +22,10 @@ STATUS_LABEL = {
     "done": "✅ done",
     "rejected": "✖️ rejected",
 }
+
+
+class IdeaError(FieldError):
+    """An idea cannot be recorded (empty, or over :data:`MAX_IDEA`); nothing was stored."""
 
 
 @dataclass(frozen=True)
@@ -36,8 +42,21 @@ class IdeaView:
 def add_idea(
     *, session: Session, scorecard_id: int, kpi_id: int | None, text: str, author: str
 ) -> Idea:
-    """Record an idea (audited) and return it."""
-    idea = Idea(scorecard_id=scorecard_id, kpi_id=kpi_id, text=text[:MAX_IDEA], author=author)
+    """Record an idea (audited) and return it, its text sanitised.
+
+    Raises :class:`IdeaError` for an empty idea or one over :data:`MAX_IDEA` characters: a cut
+    idea would be stored as something the person never wrote.
+    """
+    text = sanitize_text(text)
+    if not text:
+        raise IdeaError("text", "The idea is empty: write what you propose.")
+    if len(text) > MAX_IDEA:
+        raise IdeaError(
+            "text",
+            f"The idea has {len(text):,} characters; an idea may have at most {MAX_IDEA:,}. "
+            "Shorten it, or put the details in a document and link it.",
+        )
+    idea = Idea(scorecard_id=scorecard_id, kpi_id=kpi_id, text=text, author=author)
     session.add(idea)
     session.flush()
     audit.record(

@@ -1,14 +1,18 @@
 """Parsing ``/kpi`` text into a command: a pure function, no store, no Slack.
 
 Slack sends the text with ``&``, ``<`` and ``>`` escaped; we unescape them once here so a note
-is stored as the person typed it (and escaped again wherever it is shown).
+is stored as the person typed it (and escaped again wherever it is shown). The text is then
+sanitised (:func:`bsc_core.text.sanitize_text`): invisible and bidirectional controls go, the
+joiners that Persian words and emoji families need stay.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bsc_core.periods import Period, PeriodError, looks_like_period
+from bsc_core.text import sanitize_text
 from commands.values import BadValue, TypedValue, looks_like_number, parse_value
 
 MAX_TEXT = 3000
@@ -84,6 +88,19 @@ class Alerts:
     enabled: bool | None
 
 
+@dataclass(frozen=True)
+class SetTarget:
+    code: str
+    value: TypedValue
+    period_text: str | None  # None: from the current period on
+
+
+@dataclass(frozen=True)
+class MoveOwner:
+    code: str
+    person: str  # a Slack user ID, or ``@name`` as typed (looked up among known names)
+
+
 KpiCommand = (
     Help
     | LogActual
@@ -96,6 +113,8 @@ KpiCommand = (
     | NewIdea
     | ListIdeas
     | Alerts
+    | SetTarget
+    | MoveOwner
 )
 
 USAGE = {
@@ -110,7 +129,13 @@ USAGE = {
     "ideas": "/kpi ideas",
     "alerts": "/kpi alerts [on|off]",
     "help": "/kpi help [COMMAND]",
+    "target": "/kpi target CODE VALUE [FROM-PERIOD]   e.g. /kpi target MRR 130,000 2027-01",
+    "owner": "/kpi owner CODE @person   e.g. /kpi owner MRR @dana",
 }
+
+#: A mention as Slack sends it (``<@U0123ABCD>`` or ``<@U0123ABCD|dana>``), or a bare user ID.
+_MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 def unescape_slack(text: str) -> str:
@@ -119,10 +144,8 @@ def unescape_slack(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """Drop control characters (newlines become spaces) and surrounding whitespace."""
-    return "".join(
-        " " if ch in "\n\r\t" else ch for ch in text if ch in "\n\r\t" or ch.isprintable()
-    ).strip()
+    """Command text on one line, sanitised: line breaks become spaces, controls are dropped."""
+    return sanitize_text(text)
 
 
 def parse_kpi(text: str) -> KpiCommand:
@@ -175,7 +198,54 @@ def parse_kpi(text: str) -> KpiCommand:
         if len(args) == 1 and args[0].lower() in ("on", "off"):
             return Alerts(args[0].lower() == "on")
         raise UsageError("`/kpi alerts` takes `on` or `off`", USAGE["alerts"])
+    if verb == "target":
+        return _parse_target(args)
+    if verb == "owner":
+        return _parse_owner(args)
     raise UsageError(f"`{verb[:40]}` is not a /kpi command", None)
+
+
+def _parse_target(args: list[str]) -> SetTarget:
+    usage = USAGE["target"]
+    if len(args) < 2:
+        raise UsageError("`/kpi target` needs a KPI code and the new target", usage)
+    if len(args) > 3:
+        raise UsageError(
+            "`/kpi target` takes a KPI code, one value and optionally the first period", usage
+        )
+    code = _code(args[0])
+    try:
+        value = parse_value(args[1])
+    except BadValue as exc:
+        raise UsageError(str(exc), usage) from None
+    period_text = None
+    if len(args) == 3:
+        if not looks_like_period(args[2]):
+            raise UsageError(f"`{args[2][:40]}` is not a period like 2027-01", usage)
+        period_text = _period_token(args[2], usage)
+    return SetTarget(code=code, value=value, period_text=period_text)
+
+
+def _parse_owner(args: list[str]) -> MoveOwner:
+    usage = USAGE["owner"]
+    if len(args) > 2 and args[1].startswith("@"):
+        # Without Slack's escaping a picked person arrives as their name: "@Dana Whitfield".
+        return MoveOwner(code=_code(args[0]), person=" ".join(args[1:]))
+    if len(args) != 2:
+        raise UsageError("`/kpi owner` needs a KPI code and the new owner", usage)
+    code = _code(args[0])
+    person = args[1]
+    mention = _MENTION.match(person)
+    if mention:
+        return MoveOwner(code=code, person=mention.group(1))
+    if _USER_ID.match(person):
+        return MoveOwner(code=code, person=person)
+    if person.startswith("@") and len(person) > 1:
+        return MoveOwner(code=code, person=person)
+    raise UsageError(
+        f"`{person[:40]}` is not a person: mention them (type @ and pick them from the list)",
+        usage,
+    )
 
 
 def _parse_log(args: list[str]) -> LogActual:
@@ -202,12 +272,12 @@ def _parse_log(args: list[str]) -> LogActual:
     return LogActual(code=code, value=value, period_text=period_text, note=note)
 
 
-def _period_token(token: str) -> str:
+def _period_token(token: str, usage: str = USAGE["log"]) -> str:
     """A period as typed; refused here when malformed (the KPI's frequency is checked later)."""
     try:
         return str(Period.parse(token))
     except PeriodError as exc:
-        raise UsageError(str(exc), USAGE["log"]) from None
+        raise UsageError(str(exc), usage) from None
 
 
 def _code(token: str) -> str:

@@ -19,8 +19,10 @@ from bsc_core.formatting import (
 )
 from bsc_core.models import Countermeasure, Scorecard
 from bsc_core.status import Status
+from bsc_core.text import escape_plain
 from commands import blocks as bk
-from commands.lookup import find_kpi, scorecard_for_channel, scorecards_of_owner
+from commands.access import find_readable_kpi, may_read_card
+from commands.lookup import scorecard_for_channel, scorecards_chaired_by, scorecards_of_owner
 from commands.reply import Caller, Reply
 
 STATUS_ORDER = {
@@ -46,10 +48,16 @@ def kpi_line(row: KpiStatus) -> str:
 
 
 def list_kpis(*, store: Store, caller: Caller, as_of: date | None = None) -> Reply:
-    """`/kpi list` — the channel's scorecard by perspective (in a DM: the cards you own KPIs on)."""
+    """`/kpi list` — the channel's scorecard by perspective (elsewhere: the cards you own KPIs on
+    or chair)."""
     with store.read() as session:
         card = scorecard_for_channel(session, caller.channel_id)
-        ids = [card.id] if card else scorecards_of_owner(session, caller.user_id)
+        if card is not None and card.id is not None:
+            ids = [card.id]
+        else:
+            chaired = [c.id for c in scorecards_chaired_by(session, caller.user_id) if c.id]
+            ids = sorted({*scorecards_of_owner(session, caller.user_id), *chaired})
+        ids = [i for i in ids if may_read_card(session, i, caller)]
         if not ids:
             return Reply(
                 text="This channel has no scorecard and you own no KPIs. Ask an admin to set "
@@ -62,7 +70,7 @@ def list_kpis(*, store: Store, caller: Caller, as_of: date | None = None) -> Rep
     ):
         card_rows = list(card_rows)
         counts = _counts(card_rows)
-        blocks.append(bk.header(f"{name} — scorecard"))
+        blocks.append(bk.header(f"{escape_plain(name)} — scorecard"))
         blocks.append(bk.context(counts))
         for perspective, persp_rows in groupby(card_rows, key=lambda r: r.kpi.perspective):
             lines = [kpi_line(r) for r in persp_rows]
@@ -78,10 +86,14 @@ def _counts(rows: list[KpiStatus]) -> str:
     return " · ".join(f"{status_badge(s.value)} {n}" for s, n in found.items() if n)
 
 
-def show_kpi(*, store: Store, code: str, as_of: date | None = None) -> Reply:
-    """`/kpi show CODE` — the definition, owner, last 12 periods and open countermeasures."""
+def show_kpi(*, store: Store, caller: Caller, code: str, as_of: date | None = None) -> Reply:
+    """`/kpi show CODE` — the definition, owner, last 12 periods and open countermeasures.
+
+    Raises :class:`~commands.lookup.NotFound` for a code that does not exist or that the
+    caller may not read, in the same words.
+    """
     with store.read() as session:
-        kpi = find_kpi(session, code)
+        kpi = find_readable_kpi(session, code, caller)
         history = load_history(session, [kpi])
         current = status_of(kpi, history, as_of)
         series = history.series(kpi, current.period, 12)
@@ -158,7 +170,14 @@ def scorecard_name(session: Session, scorecard_id: int) -> str:
 
 
 def loggable_kpis(*, store: Store, caller: Caller) -> list:  # type: ignore[type-arg]
-    """KPIs the caller may log: theirs, all on cards they chair, everything for admins."""
+    """KPIs the caller may log: theirs, all on cards they chair, everything for admins.
+
+    A KPI computed from others is never offered: its sources are what people log.
+    """
     with store.read() as session:
         kpis = load_kpis(session)
-    return [k for k in kpis if caller.is_admin or caller.user_id in (k.owner, k.chair)]
+    return [
+        k
+        for k in kpis
+        if not k.is_computed and (caller.is_admin or caller.user_id in (k.owner, k.chair))
+    ]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
 from bsc_core.board import KpiRef, load_kpis
+from bsc_core.formatting import escape_mrkdwn
 from bsc_core.models import Kpi, Scorecard
 
 
@@ -20,10 +22,15 @@ def find_kpi(session: Session, code: str) -> KpiRef:
     if found:
         return found[0]
     codes = session.exec(select(Kpi.code).where(Kpi.active == True)).all()  # noqa: E712
+    raise NotFound(not_found_message(code, codes))
+
+
+def not_found_message(code: str, codes: Sequence[str]) -> str:
+    """ "There is no KPI …", suggesting the nearest of ``codes`` (only codes the asker may see)."""
     near = difflib.get_close_matches(code.upper(), [c.upper() for c in codes], n=3, cutoff=0.5)
     by_key = {c.upper(): c for c in codes}
     hint = f" Did you mean {', '.join(by_key[n] for n in near)}?" if near else ""
-    raise NotFound(f"There is no KPI `{code}`.{hint} `/kpi list` shows the codes.")
+    return f"There is no KPI `{escape_mrkdwn(code)}`.{hint} `/kpi list` shows the codes."
 
 
 def scorecard_for_channel(session: Session, channel_id: str | None) -> Scorecard | None:

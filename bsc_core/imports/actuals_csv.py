@@ -1,6 +1,8 @@
 """Bulk history: importing actuals from CSV (all or nothing) and exporting them back.
 
-The columns are ``code, period, value, note, user``; the last two are optional. Every row is
+The columns are ``code, period, value, note, user``; the last two are optional. Notes are
+sanitised like every other text (:mod:`bsc_core.text`) and one over the note limit is a bad
+row, never cut. Every row is
 checked before anything is written; one bad row means the whole file is refused, with every
 bad row's line number and reason. A good file is written in one transaction with bulk
 statements (a hundred thousand rows take seconds, not minutes), each change audited.
@@ -21,8 +23,10 @@ from sqlmodel import Session, col, select
 
 from bsc_core.audit import audit_row
 from bsc_core.board import KpiRef, load_kpis, local_today
+from bsc_core.cascade import not_loggable
 from bsc_core.models import Actual, AuditEvent, utcnow
 from bsc_core.periods import Period, PeriodError
+from bsc_core.text import MAX_NOTE, sanitize_text
 
 COLUMNS = ["code", "period", "value", "note", "user"]
 REQUIRED = ["code", "period", "value"]
@@ -96,6 +100,10 @@ def read_actuals(session: Session, stream: IO[str], *, source: str = "") -> list
         if kpi is None:
             errors.append(f"line {line}: unknown KPI code {code!r}")
             continue
+        if kpi.is_computed:
+            why = not_loggable(kpi.code, kpi.computed_from, kpi.combined_by.value)
+            errors.append(f"line {line}: {why}")
+            continue
         try:
             period = Period.parse(raw.get("period") or "", kpi.frequency)
         except PeriodError as exc:
@@ -116,9 +124,15 @@ def read_actuals(session: Session, stream: IO[str], *, source: str = "") -> list
         if key in seen:
             errors.append(f"line {line}: {kpi.code} {period} is also on line {seen[key]}")
             continue
+        note = sanitize_text(raw.get("note")) or None
+        if note and len(note) > MAX_NOTE:
+            errors.append(
+                f"line {line}: the note has {len(note):,} characters; a note may have at most "
+                f"{MAX_NOTE:,}"
+            )
+            continue
         seen[key] = line
-        note = (raw.get("note") or "").strip() or None
-        user = (raw.get("user") or "").strip() or None
+        user = sanitize_text(raw.get("user")) or None
         rows.append(ActualRow(line, kpi, period, value, note, user))
     if errors:
         raise ActualsFileError(errors, source=source)

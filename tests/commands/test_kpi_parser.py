@@ -145,6 +145,13 @@ def test_control_characters_and_newlines_never_reach_the_note() -> None:
     assert cmd.note == "line one linetwo"
 
 
+def test_joiners_that_scripts_and_emoji_need_survive_the_parser() -> None:
+    persian, family = "می\u200cخواهم", "👨\u200d👩\u200d👧"
+    cmd = p.parse_kpi(f"idea {persian} {family}\u202e \u2066ok\u2069")
+    assert isinstance(cmd, p.NewIdea)
+    assert cmd.text == f"{persian} {family} ok"
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200))
 def test_any_text_parses_or_raises_only_the_parsers_own_error(text: str) -> None:

@@ -217,6 +217,7 @@ class FakeSlack:
         self._seq = itertools.count(1)
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
+        self.members: dict[str, list[str]] = {}
         self._clear()
 
     # ------------------------------------------------------------------ life
@@ -294,6 +295,7 @@ class FakeSlack:
             self._clear()
             self.users = {}
             self.channels = {}
+            self.members = {}
 
     def calls_to(self, method: str) -> list[Call]:
         """Every call to ``method``, including failed and rate-limited ones."""
@@ -379,6 +381,21 @@ class FakeSlack:
         """
         with self._lock:
             self._faults.append(_Fault(method, error, times, channel))
+
+    def set_channel(
+        self,
+        channel: str,
+        *,
+        is_private: bool,
+        members: list[str] | None = None,
+        bot_is_member: bool = True,
+    ) -> None:
+        """Say what ``conversations.info`` and ``conversations.members`` answer for
+        ``channel`` (until ``reset``). As in Slack, a private channel the bot is not in
+        answers ``channel_not_found`` to both."""
+        with self._lock:
+            self.channels[channel] = {"is_private": is_private, "is_member": bot_is_member}
+            self.members[channel] = list(members or [])
 
     def fail_for_channel(self, channel: str, error: str = "channel_not_found") -> None:
         """Fail every call that names ``channel`` until ``reset``."""
@@ -757,6 +774,17 @@ def _update(fake: FakeSlack, args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _get_permalink(fake: FakeSlack, args: dict[str, Any]) -> dict[str, Any]:
+    _require(args, "channel", "message_ts")
+    channel, ts = str(args["channel"]), str(args["message_ts"])
+    fake._find_message(channel, ts)
+    return {
+        "ok": True,
+        "channel": channel,
+        "permalink": f"https://fake.slack.com/archives/{channel}/p{ts.replace('.', '')}",
+    }
+
+
 def _delete(fake: FakeSlack, args: dict[str, Any]) -> dict[str, Any]:
     _require(args, "channel", "ts")
     channel = str(args["channel"])
@@ -869,9 +897,33 @@ def _conversations_join(fake: FakeSlack, args: dict[str, Any]) -> dict[str, Any]
     return {"ok": True, "channel": _channel_info(fake, str(args["channel"]))}
 
 
+def _visible_channel(fake: FakeSlack, cid: str) -> dict[str, Any]:
+    """The channel's info, or ``channel_not_found`` for a private one the bot is not in."""
+    info = _channel_info(fake, cid)
+    if info["is_private"] and not info["is_member"]:
+        raise _SlackError("channel_not_found")
+    return info
+
+
 def _conversations_info(fake: FakeSlack, args: dict[str, Any]) -> dict[str, Any]:
     _require(args, "channel")
-    return {"ok": True, "channel": _channel_info(fake, str(args["channel"]))}
+    return {"ok": True, "channel": _visible_channel(fake, str(args["channel"]))}
+
+
+def _conversations_members(fake: FakeSlack, args: dict[str, Any]) -> dict[str, Any]:
+    """Member IDs in pages (``limit``, ``cursor``), as tests set them with ``set_channel``."""
+    _require(args, "channel")
+    cid = str(args["channel"])
+    _visible_channel(fake, cid)
+    members = fake.members.get(cid, [])
+    limit = max(1, min(int(args.get("limit") or 100), 1000))
+    start = int(args.get("cursor") or 0)
+    more = start + limit < len(members)
+    return {
+        "ok": True,
+        "members": list(members[start : start + limit]),
+        "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+    }
 
 
 def _page(args: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -1001,6 +1053,7 @@ _HANDLERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
     "chat.postEphemeral": _post_ephemeral,
     "chat.update": _update,
     "chat.delete": _delete,
+    "chat.getPermalink": _get_permalink,
     "chat.scheduleMessage": _schedule_message,
     "views.open": _views_open,
     "views.push": _views_open,
@@ -1009,6 +1062,7 @@ _HANDLERS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
     "conversations.open": _conversations_open,
     "conversations.join": _conversations_join,
     "conversations.info": _conversations_info,
+    "conversations.members": _conversations_members,
     "conversations.history": _conversations_history,
     "conversations.replies": _conversations_replies,
     "users.info": _users_info,
