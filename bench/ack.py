@@ -45,10 +45,10 @@ from bench.big_store import KPIS, USERS, build_store, history_months, kpi_code, 
 from bench.huddle_start import WorkerFailed, measure_huddle_start, rss_mib
 from bsc_core.db import Store
 from bsc_core.models import Actual, Kpi
-from tests.bot.server_harness import REPO_ROOT, BotServer, child_pids
-from tests.load.client import LoadRun, Script, percentile, run_clients
-from tests.support.fake_slack import RemoteFakeSlack
-from tests.support.postgres import PostgresServer, PostgresUnavailable
+from testkit.fake_slack import RemoteFakeSlack
+from testkit.load_client import LoadRun, Script, percentile, run_clients
+from testkit.postgres import PostgresServer, PostgresUnavailable
+from testkit.server_harness import REPO_ROOT, BotServer, child_pids
 
 THREADS = 8  # WEB_THREADS default: the production configuration
 LEVELS = (1, 10)

@@ -30,9 +30,9 @@ from bench.big_store import CHAIR, CHANNEL
 from bsc_core.db import Store
 from bsc_core.models import Job
 from commands.queued import POST_REPORT
-from tests.bot.server_harness import BotServer
-from tests.support.fake_slack import FakeSlack
-from tests.support.signing import slash_command_body
+from testkit.fake_slack import FakeSlack
+from testkit.server_harness import BotServer
+from testkit.signing import slash_command_body
 
 GOAL_SECONDS = 1.0
 READY_TIMEOUT = 60.0

@@ -253,7 +253,10 @@ class Store:
                 cap = write_cap()
                 if cap is not None and not is_sqlite(self.url):
                     # A migration's exclusive lock blocks reads on PostgreSQL: cap them too.
-                    session.execute(text(f"SET LOCAL statement_timeout = {int(cap * 1000)}"))
+                    session.execute(
+                        text("SELECT set_config('statement_timeout', :ms, true)"),
+                        {"ms": str(max(1, int(cap * 1000)))},
+                    )
                 yield session
 
     @contextmanager
@@ -266,9 +269,15 @@ class Store:
                 once = _request_once.get()
                 try:
                     if cap is not None and not is_sqlite(self.url):
-                        ms = max(1, int(cap * 1000))
-                        session.execute(text(f"SET LOCAL lock_timeout = {ms}"))
-                        session.execute(text(f"SET LOCAL statement_timeout = {ms}"))
+                        # Both limits in one round trip, for this transaction only.
+                        ms = str(max(1, int(cap * 1000)))
+                        session.execute(
+                            text(
+                                "SELECT set_config('lock_timeout', :ms, true), "
+                                "set_config('statement_timeout', :ms, true)"
+                            ),
+                            {"ms": ms},
+                        )
                     if once is not None and not once.recorded:
                         _record_handled(session, once.key)
                     yield session

@@ -9,10 +9,10 @@ import pytest
 
 from bsc_core.db import Store
 from bsc_core.settings import reload_settings
+from testkit.fake_slack import FakeSlack
+from testkit.server_harness import BotServer
 from tests.bot.in_process import BOT_TOKEN, SECRET, InProcessBot
-from tests.bot.server_harness import BotServer
 from tests.factories import ADMIN, CHAIR, OTHER, import_docs, kpi, scorecard
-from tests.support.fake_slack import FakeSlack
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 Listener tests send requests signed exactly as Slack signs them through :class:`bot.web.WebApp`
 (signature check, Bolt, the listeners) without a socket or a subprocess, against the fake
 Slack over HTTP, with a real job worker thread running what the acks queued. Starting
-``bscbot serve`` as a process (:mod:`tests.bot.server_harness`) is kept for the HTTP stack
+``bscbot serve`` as a process (:mod:`testkit.server_harness`) is kept for the HTTP stack
 itself, faults and load.
 """
 
@@ -16,15 +16,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import update
+from sqlmodel import col, select
+
 from bot.app import build_app
 from bot.home_refresh import forget_recent
 from bot.slack_client import make_client
 from bot.web import WebApp
 from bot.worker import Worker
+from bsc_core import jobs
 from bsc_core.db import Store
-from bsc_core.models import Job
-from tests.load.client import KeepAliveClient, Replies
-from tests.support.signing import Response, SlackClient
+from bsc_core.models import Job, utcnow
+from testkit.load_client import KeepAliveClient, Replies
+from testkit.signing import Response, SlackClient
 
 SECRET = "test-secret"
 BOT_TOKEN = "xoxb-test"
@@ -108,17 +112,30 @@ class InProcessBot:
         """Run every due job now, in the test's thread; returns how many ran."""
         return self.worker.run_until_idle()
 
-    def wait_for_jobs(self, timeout: float = 15.0) -> None:
-        """Wait until no job is queued or running (delayed ones included)."""
+    def wait_for_jobs(self, timeout: float = 15.0, *, fast_forward: bool = True) -> None:
+        """Wait until no job is queued or running.
+
+        Args:
+            fast_forward: let the clock move on: jobs queued to run later (a burst's folded
+                Home refresh, a Seen count) are made due now, so a test need not sleep
+                through their delay. Folding has happened by then: only one row is queued.
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            with self.store.read() as session:
+            with self.store.write() as session:
+                if fast_forward:
+                    session.execute(
+                        update(Job)
+                        .where(col(Job.status) == "queued", col(Job.run_after) > utcnow())
+                        .values(run_after=utcnow())
+                    )
                 busy = session.exec(
-                    Job.__table__.select().where(Job.status.in_(("queued", "running")))  # type: ignore[attr-defined]
+                    select(Job.id).where(col(Job.status).in_(("queued", "running")))
                 ).first()
             if busy is None:
                 return
-            time.sleep(0.05)
+            jobs.queued_here.set()
+            time.sleep(0.02)
         raise AssertionError(f"jobs still pending after {timeout}s")
 
     def close(self) -> None:

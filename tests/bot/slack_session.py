@@ -9,8 +9,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from tests.support.fake_slack import FakeSlack
-from tests.support.signing import (
+from testkit.fake_slack import FakeSlack
+from testkit.signing import (
     Response,
     SlackClient,
     block_actions_body,

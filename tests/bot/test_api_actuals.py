@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from sqlmodel import col, select
 
 from bsc_core.api_tokens import create_token, revoke_token
 from bsc_core.db import Store
 from bsc_core.models import Actual, AuditEvent, Kpi
+from testkit.fake_slack import FakeSlack
+from testkit.signing import Response
 from tests.bot.conftest import bot_settings
 from tests.bot.in_process import InProcessBot
 from tests.factories import ADMIN, CHANNEL, import_docs, kpi, scorecard
-from tests.support.fake_slack import FakeSlack
-from tests.support.signing import Response
 
 PATH = "/api/v1/actuals"
 
@@ -253,28 +253,29 @@ def test_past_60_requests_a_minute_a_token_gets_429_counted_across_threads(
     bot: InProcessBot, store: Store
 ) -> None:
     token, other = new_token(store), new_token(store, name="erp")
-    if datetime.now(UTC).second >= 45:  # keep the burst inside one minute
-        time.sleep(61 - datetime.now(UTC).second)
-    statuses: list[int] = []
-    lock = threading.Lock()
+    # The burst starts on a minute's first second, so it stays inside one minute.
+    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
+    with time_machine.travel(start, tick=True):
+        statuses: list[int] = []
+        lock = threading.Lock()
 
-    def burst(count: int) -> None:
-        for _ in range(count):
-            status = send(bot, None, token, raw=b"[]").status
-            with lock:
-                statuses.append(status)
+        def burst(count: int) -> None:
+            for _ in range(count):
+                status = send(bot, None, token, raw=b"[]").status
+                with lock:
+                    statuses.append(status)
 
-    threads = [threading.Thread(target=burst, args=(16,)) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+        threads = [threading.Thread(target=burst, args=(16,)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
 
-    assert sorted(statuses) == [422] * 60 + [429] * 4
-    limited = send(bot, [{"code": "MRR", "period": "2026-10", "value": 1}], token)
-    assert limited.status == 429 and 0 < int(limited.headers["retry-after"]) <= 60
-    assert stored(store) == {}
-    assert send(bot, [{"code": "MRR", "period": "2026-10", "value": 1}], other).status == 200
+        assert sorted(statuses) == [422] * 60 + [429] * 4
+        limited = send(bot, [{"code": "MRR", "period": "2026-10", "value": 1}], token)
+        assert limited.status == 429 and 0 < int(limited.headers["retry-after"]) <= 60
+        assert stored(store) == {}
+        assert send(bot, [{"code": "MRR", "period": "2026-10", "value": 1}], other).status == 200
 
 
 def test_the_openapi_description_is_served_and_other_methods_are_refused(

@@ -12,8 +12,8 @@ from bot.cli_nag import run_nag
 from bot.slack_client import reset_client
 from bsc_core.db import Store
 from bsc_core.settings import reload_settings
+from testkit.fake_slack import FakeSlack
 from tests.bsc_core.nag_scenario import OTHER, OWNER, team
-from tests.support.fake_slack import FakeSlack
 
 
 @pytest.fixture

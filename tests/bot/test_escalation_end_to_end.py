@@ -25,11 +25,11 @@ from bsc_core.reports.huddle import build_huddle
 from bsc_core.reports.prepare import prepare_review
 from commands.report_blocks import huddle_blocks
 from scheduler.nag import run_nag_round
+from testkit.fake_slack import FakeSlack
 from tests.bot.conftest import bot_settings
 from tests.bot.in_process import BOT_TOKEN, InProcessBot
 from tests.bot.slack_session import SlackUser, response_json
 from tests.factories import ADMIN, CHAIR, OTHER, OWNER, import_docs, kpi, scorecard
-from tests.support.fake_slack import FakeSlack
 
 CORP_CHANNEL = "C0CORP0001"
 PLANT_CHANNEL = "C0PLANT001"

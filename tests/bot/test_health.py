@@ -19,11 +19,11 @@ from sqlalchemy import event
 
 from bsc_core.db import Store, get_store, reset_store
 from bsc_core.settings import reload_settings
+from testkit.fake_slack import FakeSlack
 from tests.bot.conftest import bot_settings
 from tests.bot.in_process import InProcessBot
 from tests.bot.slack_session import SlackUser
 from tests.factories import CHANNEL, OWNER, import_docs, kpi, scorecard
-from tests.support.fake_slack import FakeSlack
 
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

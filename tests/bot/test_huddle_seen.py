@@ -13,11 +13,11 @@ from sqlmodel import select
 from bsc_core.db import Store
 from bsc_core.models import HuddleSeen
 from commands.seen import SEEN_ACTION, SEEN_BLOCK
+from testkit.fake_slack import FakeSlack
+from testkit.signing import block_actions_body
 from tests.bot.in_process import InProcessBot
 from tests.bot.slack_session import SlackUser
 from tests.factories import ADMIN, CHAIR, CHANNEL, OTHER, OWNER
-from tests.support.fake_slack import FakeSlack
-from tests.support.signing import block_actions_body
 
 #: In the bot fixture's scorecard, OWNER, OTHER and CHAIR own KPIs; ADMIN owns none.
 OWNERS = 3

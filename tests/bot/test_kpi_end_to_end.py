@@ -184,7 +184,7 @@ def test_opening_the_home_tab_publishes_the_owners_kpis_and_a_log_button(bot, fa
 def test_a_forged_or_replayed_request_is_refused_and_changes_nothing(
     bot, fake_slack, store
 ) -> None:  # type: ignore[no-untyped-def]
-    from tests.support.signing import slash_command_body
+    from testkit.signing import slash_command_body
 
     body = slash_command_body(text="log MRR 5 2026-10", user_id=OWNER, channel_id=CHANNEL)
     assert bot.client.post("/slack/events", body, signature="v0=" + "0" * 64).status == 401

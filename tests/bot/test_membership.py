@@ -16,8 +16,8 @@ from bot.membership import MembershipCache, channel_access
 from bsc_core.db import Store
 from commands.kpi import handle_kpi, handle_slow_kpi
 from commands.reply import Caller, ChannelAccess
+from testkit.fake_slack import FakeSlack
 from tests.factories import ADMIN, CHAIR, OWNER, import_docs, kpi, scorecard
-from tests.support.fake_slack import FakeSlack
 
 NOW = datetime(2026, 11, 10, 12, 0)
 PUBLIC_CHANNEL = "C0PUBLIC01"

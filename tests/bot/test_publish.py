@@ -12,9 +12,9 @@ from bot.publish import MAX_UPLOADS, post_report, publish_huddle, publish_review
 from bsc_core.charts import Chart, ParetoData, pareto_chart
 from bsc_core.db import Store
 from bsc_core.periods import Period
+from testkit.fake_slack import FakeSlack
 from tests.bsc_core.reports import scenario
 from tests.factories import CHANNEL
-from tests.support.fake_slack import FakeSlack
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -20,13 +20,13 @@ from sqlmodel import col, select
 from bsc_core.models import AuditEvent, Decision, Initiative, InitiativeUpdate, Review
 from bsc_core.periods import Frequency, latest_ended
 from scheduler.nag import run_nag_round
+from testkit.fake_slack import FakeSlack
+from testkit.signing import block_actions_body
 from tests.bot.conftest import bot_settings
 from tests.bot.in_process import BOT_TOKEN, InProcessBot
 from tests.bot.slack_session import SlackUser, response_json
 from tests.bsc_core.nag_scenario import log
 from tests.factories import ADMIN, CHAIR, CHANNEL, OTHER, OWNER, import_docs, kpi, scorecard
-from tests.support.fake_slack import FakeSlack
-from tests.support.signing import block_actions_body
 
 MONTH = latest_ended(Frequency.MONTHLY, datetime.now(UTC).date())
 NEXT = MONTH.shift(1)

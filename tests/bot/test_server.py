@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from bot.web import HEALTH_TIMEOUT_SECONDS
-from tests.bot.server_harness import BotServer
-from tests.support.fake_slack import FakeSlack
-from tests.support.postgres import PostgresServer
-from tests.support.signing import Response, slash_command_body
+from testkit.fake_slack import FakeSlack
+from testkit.postgres import PostgresServer
+from testkit.server_harness import BotServer
+from testkit.signing import Response, slash_command_body
 
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

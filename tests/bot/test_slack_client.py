@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.server import socket_mode_handler
 from bot.slack_client import RATE_LIMIT_RETRIES, get_client, make_client, reset_client
 from bsc_core.settings import reload_settings
-from tests.support.fake_slack import FakeSlack
+from testkit.fake_slack import FakeSlack
 
 
 @pytest.fixture

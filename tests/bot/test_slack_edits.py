@@ -13,11 +13,11 @@ from sqlmodel import select
 from bot.listeners.shortcuts.log_from_message import CALLBACK_ID
 from bsc_core.db import Store
 from bsc_core.models import Actual, Kpi
+from testkit.fake_slack import FakeSlack
+from testkit.signing import APP_ID, TEAM_ID, VERIFICATION_TOKEN, _interactive
 from tests.bot.in_process import InProcessBot
 from tests.bot.slack_session import SlackUser, log_values, response_json
 from tests.factories import ADMIN, CHAIR, CHANNEL, OTHER, OWNER
-from tests.support.fake_slack import FakeSlack
-from tests.support.signing import APP_ID, TEAM_ID, VERIFICATION_TOKEN, _interactive
 
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.json"
 

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.users import name_resolver, refresh_names
 from bsc_core.db import Store
 from bsc_core.people import display_name, seed_names
-from tests.support.fake_slack import FakeSlack
+from testkit.fake_slack import FakeSlack
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 DANA = "U0CFO0001"

@@ -12,8 +12,8 @@ from bot.web import HealthProbe, WebApp
 
 
 def test_the_web_app_checks_signatures_itself_whatever_the_bolt_app_does() -> None:
+    from testkit.signing import slash_command_body
     from tests.bot.in_process import WsgiSlackClient
-    from tests.support.signing import slash_command_body
 
     unchecked = App(
         client=WebClient(token="xoxb-test"),

@@ -14,7 +14,7 @@ from bsc_core import jobs
 from bsc_core.db import Store
 from bsc_core.models import Job, utcnow
 from bsc_core.settings import reload_settings
-from tests.support.fake_slack import FakeSlack
+from testkit.fake_slack import FakeSlack
 
 
 @pytest.fixture

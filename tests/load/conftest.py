@@ -19,9 +19,9 @@ from sqlmodel import func, select
 from bsc_core.db import Store
 from bsc_core.models import Actual, AuditEvent, Kpi
 from bsc_core.periods import Frequency, latest_ended
-from tests.bot.server_harness import BotServer
+from testkit.fake_slack import FakeSlack
+from testkit.server_harness import BotServer
 from tests.factories import import_docs, kpi, scorecard
-from tests.support.fake_slack import FakeSlack
 
 USERS = 50
 SHARED = 5

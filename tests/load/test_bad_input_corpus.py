@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 
 from bsc_core.db import Store
 from commands.kpi_parser import LogActual, UsageError, parse_kpi
+from testkit.fake_slack import FakeSlack
+from testkit.load_client import KeepAliveClient, Outcome
 from tests.bot.conftest import bot_settings
 from tests.bot.in_process import InProcessBot, WsgiKeepAliveClient
 from tests.factories import OTHER, OWNER, import_docs, kpi, scorecard
-from tests.load.client import KeepAliveClient, Outcome
 from tests.load.conftest import Row, actual_events, stored_rows
-from tests.support.fake_slack import FakeSlack
 
 LEAKS = ("Traceback", "Exception", 'File "', "Something went wrong")
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import Counter
 
 from bsc_core.db import Store
-from tests.bot.server_harness import BotServer
-from tests.load.client import Outcome, run_clients
+from testkit.fake_slack import FakeSlack
+from testkit.load_client import Outcome, run_clients
+from testkit.server_harness import BotServer
 from tests.load.conftest import (
     USERS,
     actual_events,
@@ -21,9 +22,8 @@ from tests.load.conftest import (
     stored_rows,
     user_id,
 )
-from tests.support.fake_slack import FakeSlack
 
-LOGS_PER_USER = 20
+LOGS_PER_USER = 10
 
 
 def unique_value(client: int, n: int) -> float:

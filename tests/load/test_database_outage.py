@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from bsc_core.db import Store
-from tests.bot.server_harness import BotServer
+from testkit.fake_slack import FakeSlack
+from testkit.load_client import KeepAliveClient
+from testkit.postgres import PostgresServer
+from testkit.server_harness import BotServer
+from testkit.signing import SlackClient
 from tests.factories import import_docs, kpi, scorecard
-from tests.load.client import KeepAliveClient
 from tests.load.conftest import actual_events, own_code, own_period, stored_rows, user_id
-from tests.support.fake_slack import FakeSlack
-from tests.support.postgres import PostgresServer
-from tests.support.signing import SlackClient
 
 COULD_NOT_SAVE = "Could not save, try again"
 

@@ -20,11 +20,11 @@ from sqlmodel import select
 
 from bsc_core.db import Store
 from bsc_core.models import Actual, Job
-from tests.bot.server_harness import BotProcess, BotServer
+from testkit.fake_slack import FakeSlack
+from testkit.load_client import KeepAliveClient
+from testkit.server_harness import BotProcess, BotServer
+from testkit.signing import slash_command_body
 from tests.factories import CHAIR, CHANNEL, OWNER, import_docs, kpi, scorecard
-from tests.load.client import KeepAliveClient
-from tests.support.fake_slack import FakeSlack
-from tests.support.signing import slash_command_body
 
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

@@ -14,12 +14,8 @@ from collections.abc import Callable
 import pytest
 
 from bsc_core.db import Store
-from tests.bot.conftest import bot_settings
-from tests.bot.in_process import InProcessBot, WsgiKeepAliveClient
-from tests.bot.slack_session import log_values
-from tests.load.conftest import actual_events, own_code, own_period, stored_rows, user_id
-from tests.support.fake_slack import FakeSlack
-from tests.support.signing import (
+from testkit.fake_slack import FakeSlack
+from testkit.signing import (
     FORM,
     JSON,
     block_actions_body,
@@ -29,6 +25,10 @@ from tests.support.signing import (
     slash_command_body,
     view_submission_body,
 )
+from tests.bot.conftest import bot_settings
+from tests.bot.in_process import InProcessBot, WsgiKeepAliveClient
+from tests.bot.slack_session import log_values
+from tests.load.conftest import actual_events, own_code, own_period, stored_rows, user_id
 
 OWNER = user_id(0)
 REPLAY_AGE_SECONDS = 6 * 60  # Slack's limit is 5 minutes

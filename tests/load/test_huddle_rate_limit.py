@@ -10,17 +10,21 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+import pytest
+
 from bot.publish import publish_huddle
 from bot.slack_client import make_client
 from bsc_core.db import Store
 from bsc_core.settings import reload_settings
+from testkit.fake_slack import FakeSlack
 from tests.factories import import_docs, kpi, scorecard
-from tests.support.fake_slack import FakeSlack
 
 HUDDLES = 20
 DAY = date(2026, 11, 23)
 
 
+# Slack's limits are under test, not the store's: one database is enough.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_twenty_huddles_arrive_exactly_once_under_429s(store: Store, fake_slack: FakeSlack) -> None:
     import_docs(
         store,

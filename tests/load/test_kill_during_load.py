@@ -10,13 +10,13 @@ import threading
 import time
 
 from bsc_core.db import Store
-from tests.bot.server_harness import BotServer
-from tests.load.client import LoadRun, run_clients
+from testkit.fake_slack import FakeSlack
+from testkit.load_client import LoadRun, run_clients
+from testkit.server_harness import BotServer
 from tests.load.conftest import actual_events, own_code, own_period, stored_rows, user_id
-from tests.support.fake_slack import FakeSlack
 
 CLIENTS = 20
-LOGS_PER_CLIENT = 30
+LOGS_PER_CLIENT = 20
 
 
 def script(client: int, n: int) -> str | None:

@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 from bot.slack_client import make_client
 from bsc_core.db import Store
 from bsc_core.settings import reload_settings
+from testkit.fake_slack import FakeSlack
 from tests.factories import import_docs, kpi, scorecard
-from tests.support.fake_slack import FakeSlack
 
 LONDON_CHANNEL = "C0ACME0001"
 NEW_YORK_CHANNEL = "C0NYC00001"

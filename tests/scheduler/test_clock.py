@@ -20,9 +20,9 @@ from bsc_core.models import AuditEvent, Schedule
 from commands.reply import Caller
 from commands.schedules import handle_huddle_text, handle_review_text
 from scheduler.clock import build_scheduler
+from testkit.fake_slack import FakeSlack
 from tests.factories import ADMIN, CHAIR, CHANNEL, OTHER, import_docs, kpi, scorecard
 from tests.scheduler.conftest import LONDON_CHANNEL, utc
-from tests.support.fake_slack import FakeSlack
 
 MONDAY = utc(2026, 11, 23, 10)
 PARIS = ZoneInfo("Europe/Paris")

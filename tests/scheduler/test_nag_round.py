@@ -14,8 +14,8 @@ from bsc_core.db import Store
 from bsc_core.nagging import owed, snooze
 from bsc_core.settings import reload_settings
 from scheduler.nag import UnknownScorecard, run_nag_round
+from testkit.fake_slack import FakeSlack
 from tests.bsc_core.nag_scenario import CHAIR, MONDAY, OTHER, OWNER, at, file_cm, log, team
-from tests.support.fake_slack import FakeSlack
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.fake_slack import FakeSlack
-from tests.support.postgres import PostgresServer, PostgresUnavailable
+from testkit.fake_slack import FakeSlack
+from testkit.postgres import PostgresServer, PostgresUnavailable
 
 SLACK_ENV_VARS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL")
 

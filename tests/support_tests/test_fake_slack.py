@@ -23,8 +23,8 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.support.fake_slack import FakeSlack
-from tests.support.signing import (
+from testkit.fake_slack import FakeSlack
+from testkit.signing import (
     SlackClient,
     block_actions_body,
     event_body,
@@ -408,7 +408,7 @@ def test_a_client_waits_for_a_response_url_post_without_polling(fake_slack: Fake
 
 
 def test_the_fake_in_its_own_process_answers_long_polls_for_response_urls() -> None:
-    from tests.support.fake_slack import RemoteFakeSlack
+    from testkit.fake_slack import RemoteFakeSlack
 
     with RemoteFakeSlack() as remote:
         url = remote.response_url(name="/kpi log")

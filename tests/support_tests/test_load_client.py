@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.load.client import KeepAliveClient, run_clients
-from tests.support.fake_slack import ResponsePost
+from testkit.fake_slack import ResponsePost
+from testkit.load_client import KeepAliveClient, run_clients
 
 
 class _EmptyAck(BaseHTTPRequestHandler):

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 import sqlalchemy
 
-from tests.support.postgres import PostgresServer
+from testkit.postgres import PostgresServer
 
 
 def test_select_one(postgres_server: PostgresServer) -> None:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from tests.support.fake_slack import ResponsePost
-from tests.support.signing import FORM, sign, slash_command_body
+from testkit.fake_slack import ResponsePost
+from testkit.signing import FORM, sign, slash_command_body
 
 EVENTS_PATH = "/slack/events"
 #: How long a client waits for the answer the bot sends through the response_url.
@@ -28,8 +28,8 @@ REPLY_WAIT = 8.0
 
 
 class Replies(Protocol):
-    """Where the bot's answers arrive: a :class:`~tests.support.fake_slack.FakeSlack`, or a
-    :class:`~tests.support.fake_slack.RemoteFakeSlack` serving from another process."""
+    """Where the bot's answers arrive: a :class:`~testkit.fake_slack.FakeSlack`, or a
+    :class:`~testkit.fake_slack.RemoteFakeSlack` serving from another process."""
 
     def response_url(self, name: str = ...) -> str: ...
 

@@ -1103,7 +1103,7 @@ class RemoteFakeSlack:
         import sys
 
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.fake_slack"],
+            [sys.executable, "-m", "testkit.fake_slack"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -1155,7 +1155,7 @@ class RemoteFakeSlack:
 
 
 def main() -> None:
-    """``python -m tests.support.fake_slack``: serve until stdin closes; prints the root URL."""
+    """``python -m testkit.fake_slack``: serve until stdin closes; prints the root URL."""
     import sys
 
     with FakeSlack() as fake:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from tests.support.fake_slack import APP_ID, BOT_USER_ID, TEAM_ID
+from testkit.fake_slack import APP_ID, BOT_USER_ID, TEAM_ID
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"

@@ -1,9 +1,9 @@
-"""Start the real production web stack (``bscbot serve`` → gunicorn → Bolt) in a subprocess.
+"""The real processes: ``bscbot serve`` (gunicorn → Bolt), ``clock`` and ``worker``.
 
-End-to-end command tests and load tests use it through the ``bot_server`` fixture
-(tests/bot/conftest.py): the bot runs exactly as on a server — its own process, gunicorn's
-gthread worker, the database at ``database_url``, Slack's Web API at the fake's URL — and the
-test talks to it over HTTP with signed requests, as Slack would.
+The HTTP, fault and load tests (the ``bot_server`` fixture in tests/bot/conftest.py) and the
+benchmark run the bot exactly as on a server: its own process, gunicorn's gthread worker, the
+database at ``database_url``, Slack's Web API at the fake's URL; they talk to it over HTTP with
+signed requests, as Slack would.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.support.postgres import free_port
-from tests.support.signing import SlackClient
+from testkit.postgres import free_port
+from testkit.signing import SlackClient
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 SECRET = "test-secret"
 BOT_TOKEN = "xoxb-test"
 # Settings a developer's shell might hold that must not leak into the bot under test.
@@ -61,14 +61,6 @@ def descendant_pids(pid: int) -> list[int]:
     for child in child_pids(pid):
         found += [child, *descendant_pids(child)]
     return found
-
-
-def is_work_process(pid: int) -> bool:
-    """Whether ``pid`` is a web worker's companion work process (see bot.work_process)."""
-    try:
-        return "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()
-    except OSError:
-        return False
 
 
 class ServerDidNotStart(RuntimeError):
@@ -118,10 +110,6 @@ class BotServer:
     def worker_pids(self) -> list[int]:
         """The gunicorn workers of the running server."""
         return child_pids(self.pid) if self.pid is not None else []
-
-    def work_pids(self) -> list[int]:
-        """The companion work processes of its workers."""
-        return [p for w in self.worker_pids() for p in descendant_pids(w) if is_work_process(p)]
 
     @property
     def running(self) -> bool:
