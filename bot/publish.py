@@ -26,7 +26,9 @@ from bsc_core.db import Store
 from bsc_core.periods import Period
 from bsc_core.reports.common import ReportError
 from bsc_core.reports.prepare import PreparedReport, prepare_huddle, prepare_review
+from bsc_core.reports.review import ReviewData
 from commands.report_blocks import report_blocks
+from commands.review_loop import remember_posted_review
 
 if TYPE_CHECKING:
     from bsc_core.charts import Chart
@@ -171,9 +173,31 @@ def publish_review(
     refresh_report_names(client, store)
     with store.read() as session:
         report = prepare_review(session, scorecard_slug=scorecard_slug, month=month)
-    from bot.review_post import post_review  # the review's buttons and thread (issue 18)
+    result = post_prepared(client, report, channel=channel, key=key)
+    _remember_review(store, report, result)
+    return result
 
-    return post_review(client, store, report, channel=channel, key=key)
+
+def _remember_review(store: Store, report: PreparedReport, result: PostResult) -> None:
+    """Where the review went, so its buttons (decisions, updates, close) find their thread.
+
+    The post is what was promised: if remembering it fails (the database is gone for a
+    moment) it is logged, and posting the review again makes its buttons work.
+    """
+    data = report.data
+    if not isinstance(data, ReviewData):
+        return
+    try:
+        remember_posted_review(
+            store,
+            scorecard_id=data.scorecard.id,
+            month=str(data.month),
+            channel_id=result.channel,
+            message_ts=result.ts,
+            agenda=report.markdown,
+        )
+    except Exception:  # noqa: BLE001 - the review is posted; only its buttons are unknown
+        log.exception("review %s posted (ts %s) but not remembered", data.key, result.ts)
 
 
 def _with_key(metadata: dict[str, Any], key: str | None) -> dict[str, Any]:
