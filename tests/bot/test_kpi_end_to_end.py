@@ -59,6 +59,8 @@ def _count_events(store) -> int:  # type: ignore[no-untyped-def]
         return len(session.exec(select(AuditEvent).where(AuditEvent.entity == "actual")).all())
 
 
+# Permissions and parsing do not depend on the database: SQLite alone.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(
     ("who", "allowed"), [(OWNER, True), (CHAIR, True), (ADMIN, True), (OTHER, False)]
 )
@@ -72,6 +74,8 @@ def test_who_may_log(bot, fake_slack, store, who: str, allowed: bool) -> None:  
         assert actuals(store) == {}
 
 
+# Permissions and parsing do not depend on the database: SQLite alone.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("who", [OWNER, CHAIR, ADMIN, OTHER])
 @pytest.mark.parametrize("text", ["list", "show MRR", "mine", "help"])
 def test_everyone_may_read(bot, fake_slack, who: str, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -80,6 +84,8 @@ def test_everyone_may_read(bot, fake_slack, who: str, text: str) -> None:  # typ
     assert "Something went wrong" not in body["text"]
 
 
+# Permissions and parsing do not depend on the database: SQLite alone.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -124,6 +124,8 @@ def test_a_note_over_the_limit_is_refused_with_the_limit_and_nothing_is_stored(
         assert session.exec(select(Actual)).all() == []
 
 
+# Permissions and parsing do not depend on the database: SQLite alone.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(
     ("typed", "confirmed"),
     [("0.0000001", "0.0000001"), ("-0.0004", "-0.0004"), ("1234.5678USD", "$1,234.5678")],
@@ -276,6 +278,8 @@ def test_the_chairs_home_shows_hostile_names_notes_and_ideas_inert(hostile_card:
     assert buttons and all(b["value"] == "team" for b in buttons)
 
 
+# Permissions and parsing do not depend on the database: SQLite alone.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(
     "text",
     [
@@ -293,6 +297,8 @@ def test_a_refused_command_echoes_what_was_typed_inert(team: Store, text: str) -
     assert_inert(shown(reply))
 
 
+# Permissions and parsing do not depend on the database: SQLite alone.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("args", ["09:15 <!here>", "09:15 mon-fri <@U0BOSS>/Zone"])
 def test_a_refused_schedule_echoes_what_was_typed_inert(team: Store, args: str) -> None:
     reply = handle_huddle_text(f"schedule {args}", store=team, caller=CHAIR_HERE)

@@ -91,7 +91,7 @@ def test_a_log_behind_a_six_second_writer_is_answered_in_time_and_truthfully(
     card: Store, web: BotServer, clock: BotProcess, fake_slack: FakeSlack
 ) -> None:
     path = card.url.removeprefix("sqlite:///")
-    holder = sqlite3.connect(path, isolation_level=None)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
     released = threading.Timer(6.0, lambda: holder.execute("ROLLBACK"))
     released.start()
@@ -116,7 +116,7 @@ def test_sigterm_while_a_writer_holds_the_lock_answers_what_was_asked_then_exits
     card: Store, web: BotServer, fake_slack: FakeSlack
 ) -> None:
     path = card.url.removeprefix("sqlite:///")
-    holder = sqlite3.connect(path, isolation_level=None)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
     outcomes: list = []  # type: ignore[type-arg]
 
