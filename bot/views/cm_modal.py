@@ -11,6 +11,7 @@ import json
 from datetime import date
 from typing import Any
 
+from bot.views.modal_parts import message_modal
 from bsc_core.countermeasures import MAX_ACTION, MAX_ROOT_CAUSE
 from bsc_core.formatting import escape_mrkdwn, format_number, format_pct
 from commands import blocks as bk
@@ -118,20 +119,7 @@ def cm_modal(form: CountermeasureForm) -> dict[str, Any]:
 
 def refusal_modal(text: str) -> dict[str, Any]:
     """Shown instead of the form when the person may not file one (or the KPI is gone)."""
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Countermeasure"},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [bk.section(text)],
-    }
-
-
-def metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return message_modal("Countermeasure", text)
 
 
 def submitted_values(view: dict[str, Any]) -> dict[str, Any]:
@@ -157,9 +145,4 @@ def submitted_values(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def confirmation_view(text: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Filed"},
-        "close": {"type": "plain_text", "text": "Done"},
-        "blocks": [bk.section(text)],
-    }
+    return message_modal("Filed", text, close="Done")

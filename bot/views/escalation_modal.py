@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.views.modal_parts import message_modal
 from bsc_core.escalations import MAX_REQUEST, EscalationView
 from bsc_core.formatting import escape_mrkdwn, mention
 from commands import blocks as bk
@@ -97,29 +98,11 @@ def resolve_modal(view: EscalationView) -> dict[str, Any]:
 
 
 def refusal_modal(title: str, text: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": title[:24]},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [bk.section(text)],
-    }
+    return message_modal(title, text)
 
 
 def done_view(title: str, text: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": title[:24]},
-        "close": {"type": "plain_text", "text": "Done"},
-        "blocks": [bk.section(text)],
-    }
-
-
-def metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return message_modal(title, text, close="Done")
 
 
 def value_of(view: dict[str, Any], block: str) -> str | None:

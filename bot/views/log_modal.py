@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.views.modal_parts import message_modal, metadata
 from bsc_core.board import KpiRef
 from commands import blocks as bk
 
@@ -125,17 +126,9 @@ def submitted_values(view: dict[str, Any]) -> dict[str, str | None]:
 
 
 def channel_of(view: dict[str, Any]) -> str | None:
-    try:
-        return json.loads(view.get("private_metadata") or "{}").get("channel")
-    except ValueError:
-        return None
+    return metadata(view).get("channel")
 
 
 def confirmation_view(text: str) -> dict[str, Any]:
     """Replaces the modal after a successful log: what was stored, and a Done button."""
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Logged"},
-        "close": {"type": "plain_text", "text": "Done"},
-        "blocks": [bk.section(text)],
-    }
+    return message_modal("Logged", text, close="Done")

@@ -194,24 +194,6 @@ def _element(state: dict[str, Any], block: str) -> dict[str, Any]:
     return state.get(block, {}).get(block, {}) or {}
 
 
-def metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def message_modal(title: str, text: str) -> dict[str, Any]:
-    """A modal that only says something (a refusal, a confirmation)."""
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": title[:24]},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [bk.section(text)],
-    }
-
-
 def reopen_blocks(text: str, value: str) -> list[bk.Block]:
     """The answer to a click on a closed review's Close button: what happened, and Reopen."""
     return [

@@ -16,7 +16,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.listeners.support import caller_from, quick_respond, safely, tell_privately
-from bot.views.review_modals import decision_modal, initiative_modal, message_modal, reopen_blocks
+from bot.views.modal_parts import message_modal
+from bot.views.review_modals import decision_modal, initiative_modal, reopen_blocks
 from bsc_core.db import DatabaseUnavailable, get_store
 from commands.reply import Reply
 from commands.review_loop import (

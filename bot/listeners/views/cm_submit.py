@@ -8,7 +8,8 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.listeners.support import caller_from, failure_reply, plain_error
-from bot.views.cm_modal import confirmation_view, metadata, submitted_values
+from bot.views.cm_modal import confirmation_view, submitted_values
+from bot.views.modal_parts import metadata
 from bsc_core.countermeasures import CountermeasureError
 from bsc_core.db import get_store
 from commands.countermeasures import file_from_form

@@ -11,12 +11,8 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.listeners.support import caller_from, failure_reply, plain_error
-from bot.views.review_modals import (
-    decision_values,
-    initiative_values,
-    message_modal,
-    metadata,
-)
+from bot.views.modal_parts import message_modal, metadata
+from bot.views.review_modals import decision_values, initiative_values
 from bsc_core.db import get_store
 from bsc_core.errors import FieldError
 from commands.review_loop import record_from_form, update_from_form

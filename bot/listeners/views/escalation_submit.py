@@ -9,7 +9,8 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.listeners.support import caller_from, failure_reply, plain_error
-from bot.views.escalation_modal import done_view, metadata, value_of
+from bot.views.escalation_modal import done_view, value_of
+from bot.views.modal_parts import metadata
 from bsc_core.db import get_store
 from bsc_core.errors import FieldError
 from commands.escalations import (
