@@ -161,3 +161,21 @@ def test_huddles_queued_under_load_each_post_once_across_a_worker_killed_mid_run
     assert [j.status for j in jobs(card)] == ["done"] * 12
     keys = [c.json("metadata")["event_payload"]["key"] for c in huddle_posts(fake_slack)]
     assert sorted(keys) == sorted(f"job:{j.id}" for j in jobs(card))
+
+
+@sqlite_only
+def test_a_huddle_queued_while_no_worker_runs_is_posted_by_bscbot_worker(
+    card: Store, web: BotServer, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    ack = web.client.post(
+        "/slack/events", slash_command_body("/huddle", user_id=CHAIR, channel_id=CHANNEL)
+    )
+    assert ack.status == 200 and ack.json()["text"].startswith("⏳")
+    assert web.client.get("/healthz").json()["worker"] is False
+    worker = BotProcess(("worker",), card.url, fake_slack.url, tmp_path).start()
+    try:
+        fake_slack.wait_for(lambda: huddle_posts(fake_slack), timeout=30)
+        assert web.client.get("/healthz").json()["worker"] is True
+    finally:
+        worker.stop()
+    assert len(huddle_posts(fake_slack)) == 1
